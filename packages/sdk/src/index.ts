@@ -1,0 +1,2 @@
+export type * from './record/usage-record.js';
+export * from './semconv.js';

@@ -1,0 +1,121 @@
+/** Caller attributes after the cardinality guard: flat string/number/boolean values only. */
+export type Attributes = Record<string, string | number | boolean>;
+
+/** Where a usage number came from. `missing` means the provider sent none and we invented none. */
+export type UsageSource = 'provider' | 'estimated' | 'missing';
+
+/**
+ * Normalized token counts, one convention for every provider:
+ * `input` includes cache reads and writes, `output` includes reasoning.
+ */
+export interface TokenUsage {
+  /** All input tokens, cached ones included. */
+  input: number;
+  /** Input tokens served from the provider's prompt cache (subset of `input`). */
+  cacheRead: number;
+  /** Input tokens written to the provider's prompt cache (subset of `input`). */
+  cacheWrite: number;
+  /** All output tokens, reasoning included. */
+  output: number;
+  /** Reasoning tokens (subset of `output`). */
+  reasoning: number;
+}
+
+/** GPU markets priced differently by clouds. */
+export type GpuMarket = 'on_demand' | 'spot' | 'reserved';
+
+interface RecordBase {
+  /** Wall-clock time the record was made, ms since epoch (from the injected clock). */
+  timeMs: number;
+  /** Caller attributes (feature, tenant, ...) after the cardinality guard. */
+  attributes: Attributes;
+}
+
+/** One LLM API call. */
+export interface LlmUsageRecord extends RecordBase {
+  kind: 'llm';
+  /** `gen_ai.provider.name`, e.g. `openai`, `azure.ai.openai`, or the server host. */
+  provider: string;
+  /** `gen_ai.operation.name`: `chat`, `text_completion`, `embeddings`, ... */
+  operation: string;
+  requestModel: string;
+  /** The model the provider says served the call; absent when it said nothing (errors). */
+  responseModel?: string;
+  /** The service tier the provider reported (`default`, `flex`, `priority`, `batch`, ...). */
+  serviceTier?: string;
+  serverAddress?: string;
+  serverPort?: number;
+  usage: TokenUsage;
+  usageSource: UsageSource;
+  /** Seconds from the call to its end (last chunk for streams). */
+  durationS: number;
+  /** Seconds to the first chunk, streaming only. */
+  timeToFirstChunkS?: number;
+  streaming: boolean;
+  /** The error's class name when the call failed (`RateLimitError`, `APIUserAbortError`, ...). */
+  errorType?: string;
+}
+
+/** GPU-seconds consumed by tracked work or accrued by a reservation. */
+export interface GpuUsageRecord extends RecordBase {
+  kind: 'gpu';
+  /** Normalized GPU model id, e.g. `h100`, `a100-80gb`. */
+  gpu: string;
+  count: number;
+  market: GpuMarket;
+  workload?: string;
+  /** The LLM served, for self-hosted models (cost per token from GPU time). */
+  model?: string;
+  /** GPU-seconds: wall seconds × count. */
+  gpuSeconds: number;
+}
+
+/** Bytes held right now in a storage class (a level, not a delta). */
+export interface StorageUsageRecord extends RecordBase {
+  kind: 'storage';
+  storageClass: string;
+  bytes: number;
+}
+
+/** Bytes moved over the network. */
+export interface NetworkUsageRecord extends RecordBase {
+  kind: 'network';
+  direction: 'transmit' | 'receive';
+  /** Pricing scope such as `internet`, `inter_region`, `intra_region`. */
+  scope: string;
+  bytes: number;
+}
+
+/** An application response-cache lookup (a hit is an LLM call avoided). */
+export interface CacheUsageRecord extends RecordBase {
+  kind: 'cache';
+  result: 'hit' | 'miss';
+  /** The model whose call a hit avoided, so savings can be priced. */
+  model?: string;
+  provider?: string;
+}
+
+/** Revenue attributed to the LLM feature, for ROI. */
+export interface RevenueRecord extends RecordBase {
+  kind: 'revenue';
+  usd: number;
+}
+
+/** Everything the recorder hands to processors, tagged by `kind`. */
+export type UsageRecord =
+  | LlmUsageRecord
+  | GpuUsageRecord
+  | StorageUsageRecord
+  | NetworkUsageRecord
+  | CacheUsageRecord
+  | RevenueRecord;
+
+/** Receives every usage record, like a span processor in OpenTelemetry tracing. */
+export interface UsageProcessor {
+  /** Called synchronously for each record; must not throw (the recorder isolates it if it does). */
+  onUsage(record: UsageRecord): void;
+  /** Flushes buffered state. */
+  forceFlush?(): Promise<void>;
+  /** Releases resources; no records arrive afterwards. */
+  shutdown?(): Promise<void>;
+}
