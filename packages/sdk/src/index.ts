@@ -1,2 +1,37 @@
+export {
+  type CallerAttributes,
+  currentAttributes,
+  withAttributes,
+} from './attributes/attribute-context.js';
+export {
+  CardinalityGuard,
+  type CardinalityOptions,
+  DEFAULT_ALLOWED_ATTRIBUTES,
+  OVERFLOW_VALUE,
+} from './attributes/cardinality-guard.js';
+export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
+export { type GpuAttributes, GpuMeter, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
+export {
+  type GpuSample,
+  type NvidiaSmiSampler,
+  type NvidiaSmiSamplerOptions,
+  parseNvidiaSmiCsv,
+  startNvidiaSmiSampler,
+} from './gpu/nvidia-smi-sampler.js';
+export {
+  type InstrumentOpenAIOptions,
+  instrumentOpenAI,
+  type OpenAILike,
+} from './openai/instrument-openai.js';
+export { normalizeOpenAIUsage } from './openai/normalize-usage.js';
+export { identifyServer, type ServerIdentity } from './openai/provider-name.js';
 export type * from './record/usage-record.js';
+export {
+  createUsageRecorder,
+  type LlmCall,
+  llmMetricAttributes,
+  type UsageRecorder,
+  type UsageRecorderOptions,
+} from './recorder/usage-recorder.js';
 export * from './semconv.js';
+export { VERSION } from './version.js';

@@ -68,6 +68,11 @@ export interface GpuUsageRecord extends RecordBase {
   model?: string;
   /** GPU-seconds: wall seconds × count. */
   gpuSeconds: number;
+  /**
+   * Set for GPUs held by `recorder.gpu.reserve()`: the reservation's id, and whether it is still
+   * held after this record (records of a reservation arrive as it accrues, the last with `held: false`).
+   */
+  reservation?: { id: string; held: boolean };
 }
 
 /** Bytes held right now in a storage class (a level, not a delta). */

@@ -1,0 +1,138 @@
+import { diag } from '@opentelemetry/api';
+import type { Attributes } from '../record/usage-record.js';
+
+/** Options of the {@link CardinalityGuard}. */
+export interface CardinalityOptions {
+  /**
+   * Caller attribute keys that may become metric attributes; others are dropped (with one warning
+   * per key). Default: {@link DEFAULT_ALLOWED_ATTRIBUTES}. Keys of the recorder's and wrapper's
+   * static `attributes` are always allowed.
+   */
+  allow?: readonly string[];
+  /**
+   * Distinct values kept per attribute; once reached, new values become {@link OVERFLOW_VALUE}.
+   * Values seen first are kept. Default 100.
+   */
+  maxValuesPerAttribute?: number;
+  /** Longest string value kept; longer values are cut. Default 128 characters. */
+  maxValueLength?: number;
+}
+
+/** Caller attribute keys allowed by default. */
+export const DEFAULT_ALLOWED_ATTRIBUTES: readonly string[] = [
+  'feature',
+  'tenant',
+  'user',
+  'team',
+  'environment',
+  'service',
+  'route',
+  'workflow',
+  'experiment',
+  'variant',
+];
+
+/** The value that replaces attribute values past the per-attribute cap. */
+export const OVERFLOW_VALUE = 'other';
+
+/**
+ * Keys that never become attributes, whatever the allow-list says: prompt and completion text,
+ * credentials and request ids are unbounded or secret.
+ */
+const FORBIDDEN_KEY =
+  /prompt|completion|content|message|api[_.-]?key|secret|token$|password|authorization|request[_.-]?id/i;
+
+/**
+ * Keeps caller attributes safe for Prometheus: an allow-list of keys, a cap on distinct values per
+ * key (the rest become `other`), forbidden keys for secrets and text. Never throws.
+ */
+export class CardinalityGuard {
+  private readonly allowed: Set<string>;
+  private readonly maxValues: number;
+  private readonly maxLength: number;
+  private readonly seen = new Map<string, Set<string | number | boolean>>();
+  private readonly warned = new Set<string>();
+
+  constructor(options: CardinalityOptions = {}, alwaysAllowed: Iterable<string> = []) {
+    const max = options.maxValuesPerAttribute ?? 100;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new TypeError(
+        `cardinality.maxValuesPerAttribute: expected a positive integer, got ${JSON.stringify(max)}; use e.g. 100`,
+      );
+    }
+    const len = options.maxValueLength ?? 128;
+    if (!Number.isInteger(len) || len < 1) {
+      throw new TypeError(
+        `cardinality.maxValueLength: expected a positive integer, got ${JSON.stringify(len)}; use e.g. 128`,
+      );
+    }
+    this.maxValues = max;
+    this.maxLength = len;
+    this.allowed = new Set([...(options.allow ?? DEFAULT_ALLOWED_ATTRIBUTES), ...alwaysAllowed]);
+    for (const key of this.allowed) {
+      if (FORBIDDEN_KEY.test(key)) {
+        throw new TypeError(
+          `cardinality.allow: "${key}" may carry prompt text, secrets or request ids and can never be a metric attribute; remove it`,
+        );
+      }
+    }
+  }
+
+  /** Allows more keys (static attributes given by configuration, such as a wrapper's). */
+  allow(keys: Iterable<string>): void {
+    for (const key of keys) {
+      if (!FORBIDDEN_KEY.test(key)) this.allowed.add(key);
+      else
+        this.warnOnce(
+          key,
+          `attribute "${key}" may carry prompt text, secrets or request ids and is never allowed`,
+        );
+    }
+  }
+
+  /** Returns the guarded copy of `attrs`; unknown keys dropped, overflowing values replaced. */
+  guard(attrs: Readonly<Record<string, unknown>>): Attributes {
+    const out: Attributes = {};
+    for (const key in attrs) {
+      const raw = attrs[key];
+      if (raw === undefined || raw === null) continue;
+      if (!this.allowed.has(key)) {
+        this.warnOnce(key, `attribute "${key}" is not in cardinality.allow and was dropped`);
+        continue;
+      }
+      let value: string | number | boolean;
+      if (typeof raw === 'string') value = raw.length > this.maxLength ? raw.slice(0, this.maxLength) : raw;
+      else if (typeof raw === 'number' || typeof raw === 'boolean') value = raw;
+      else {
+        this.warnOnce(`${key}:type`, `attribute "${key}" is not a string, number or boolean and was dropped`);
+        continue;
+      }
+      out[key] = this.cap(key, value);
+    }
+    return out;
+  }
+
+  private cap(key: string, value: string | number | boolean): string | number | boolean {
+    let values = this.seen.get(key);
+    if (!values) {
+      values = new Set();
+      this.seen.set(key, values);
+    }
+    if (values.has(value)) return value;
+    if (values.size >= this.maxValues) {
+      this.warnOnce(
+        `${key}:cap`,
+        `attribute "${key}" passed ${this.maxValues} values; new values become "${OVERFLOW_VALUE}"`,
+      );
+      return OVERFLOW_VALUE;
+    }
+    values.add(value);
+    return value;
+  }
+
+  private warnOnce(id: string, message: string): void {
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    diag.warn(`burnrate: ${message}`);
+  }
+}

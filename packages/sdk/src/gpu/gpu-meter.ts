@@ -1,0 +1,215 @@
+import type { CallerAttributes } from '../attributes/attribute-context.js';
+import type { Clock } from '../clock.js';
+import type { Attributes, GpuMarket, GpuUsageRecord, UsageRecord } from '../record/usage-record.js';
+import type { UsageInstruments } from '../recorder/instruments.js';
+import { safely } from '../safe.js';
+import { ATTR } from '../semconv.js';
+
+/** What GPU work runs on. Keys other than these are caller attributes (feature, tenant, ...). */
+export interface GpuAttributes {
+  /** GPU model, e.g. `h100`, `a100-80gb`, `l4` (lower-cased, spaces become `-`). */
+  gpu: string;
+  /** GPUs used at once. Default 1. */
+  count?: number;
+  /** How the GPUs are bought. Default `on_demand`. */
+  market?: GpuMarket;
+  /** What the work is (`inference`, `fine_tune`, `batch_embed`, ...). Default: none. */
+  workload?: string;
+  /** The model served or trained, for cost per token of self-hosted models. Default: none. */
+  model?: string;
+  [caller: string]: string | number | boolean | undefined;
+}
+
+/** Stops a started GPU measurement; returns the GPU-seconds recorded (0 after the first call). */
+export type StopGpu = () => number;
+
+interface GpuMeterDeps {
+  clock: Clock;
+  instruments: UsageInstruments;
+  resolve(extra?: CallerAttributes): Attributes;
+  emit(record: UsageRecord, metric: () => void): void;
+  accrualIntervalMs: number;
+}
+
+interface Reservation {
+  id: string;
+  base: Omit<GpuUsageRecord, 'timeMs' | 'gpuSeconds' | 'reservation'>;
+  metricAttrs: Attributes;
+  lastMs: number;
+}
+
+const MARKETS: readonly GpuMarket[] = ['on_demand', 'spot', 'reserved'];
+
+/**
+ * Measures GPU-seconds (wall time × GPU count): `track` around work, `start`/stop by hand, and
+ * `reserve` for GPUs held by a long-running server, which accrue while held.
+ */
+export class GpuMeter {
+  private readonly reservations = new Map<string, Reservation>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private nextId = 1;
+
+  /** @internal Built by the recorder. */
+  constructor(private readonly deps: GpuMeterDeps) {}
+
+  /** Runs `fn` and records its wall time × count as GPU-seconds, also when it throws or rejects. */
+  track<T>(attrs: GpuAttributes, fn: () => T): T {
+    const stop = this.start(attrs);
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    if (result instanceof Promise) {
+      // Observe settlement without changing the promise the caller gets.
+      result.then(stop, stop);
+    } else {
+      stop();
+    }
+    return result;
+  }
+
+  /** Starts measuring; the returned function stops and records. Throws on invalid attributes. */
+  start(attrs: GpuAttributes): StopGpu {
+    const base = this.describe(attrs);
+    const startMs = this.deps.clock.now();
+    let stopped = false;
+    return () => {
+      if (stopped) return 0;
+      stopped = true;
+      const seconds = Math.max(0, (this.deps.clock.now() - startMs) / 1000) * base.count;
+      this.record(base, seconds);
+      return seconds;
+    };
+  }
+
+  /**
+   * Holds GPUs until `release()`: `burnrate.gpu.allocated` rises by `count`, and GPU-seconds
+   * accrue on a timer, on `accrue()`/`forceFlush()` and at release. `release` returns the
+   * GPU-seconds of the last stretch and is idempotent.
+   */
+  reserve(attrs: GpuAttributes): () => number {
+    const base = this.describe(attrs);
+    const id = `r${this.nextId++}`;
+    const r: Reservation = { id, base, metricAttrs: this.metricAttrs(base), lastMs: this.deps.clock.now() };
+    this.reservations.set(id, r);
+    safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(base.count, r.metricAttrs));
+    // A zero-second record tells processors (hourly cost) that the GPUs are now held.
+    this.deps.emit({ ...base, timeMs: r.lastMs, gpuSeconds: 0, reservation: { id, held: true } }, () => {});
+    this.ensureTimer();
+    return () => {
+      if (!this.reservations.has(id)) return 0;
+      const seconds = this.accrueOne(r, false);
+      this.reservations.delete(id);
+      safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(-base.count, r.metricAttrs));
+      if (this.reservations.size === 0) this.stopTimer();
+      return seconds;
+    };
+  }
+
+  /** Records the GPU-seconds every reservation accrued since its last accrual. */
+  accrue(): void {
+    for (const r of this.reservations.values()) this.accrueOne(r, true);
+  }
+
+  /** GPUs currently held by reservations. */
+  heldGpus(): number {
+    let n = 0;
+    for (const r of this.reservations.values()) n += r.base.count;
+    return n;
+  }
+
+  /** @internal Releases every reservation and stops the timer (recorder shutdown). */
+  close(): void {
+    this.accrue();
+    for (const r of this.reservations.values()) {
+      safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(-r.base.count, r.metricAttrs));
+      this.deps.emit(
+        { ...r.base, timeMs: this.deps.clock.now(), gpuSeconds: 0, reservation: { id: r.id, held: false } },
+        () => {},
+      );
+    }
+    this.reservations.clear();
+    this.stopTimer();
+  }
+
+  private accrueOne(r: Reservation, held: boolean): number {
+    const now = this.deps.clock.now();
+    const seconds = Math.max(0, (now - r.lastMs) / 1000) * r.base.count;
+    r.lastMs = now;
+    this.record(r.base, seconds, { id: r.id, held }, r.metricAttrs);
+    return seconds;
+  }
+
+  private record(
+    base: Reservation['base'],
+    gpuSeconds: number,
+    reservation?: GpuUsageRecord['reservation'],
+    metricAttrs = this.metricAttrs(base),
+  ): void {
+    const record: GpuUsageRecord = { ...base, timeMs: this.deps.clock.now(), gpuSeconds };
+    if (reservation) record.reservation = reservation;
+    this.deps.emit(record, () => this.deps.instruments.gpuTime.add(gpuSeconds, metricAttrs));
+  }
+
+  private describe(attrs: GpuAttributes): Reservation['base'] {
+    const {
+      gpu,
+      count = 1,
+      market = 'on_demand',
+      workload,
+      model,
+      ...caller
+    } = attrs ?? ({} as GpuAttributes);
+    if (typeof gpu !== 'string' || gpu.trim() === '') {
+      throw new TypeError(
+        `gpu: expected a GPU model such as "h100" or "a100-80gb", got ${JSON.stringify(gpu)}`,
+      );
+    }
+    if (!Number.isFinite(count) || count <= 0) {
+      throw new RangeError(`gpu.count: expected a number > 0, got ${JSON.stringify(count)}`);
+    }
+    if (!MARKETS.includes(market)) {
+      throw new TypeError(`gpu.market: expected one of ${MARKETS.join(', ')}, got ${JSON.stringify(market)}`);
+    }
+    const base: Reservation['base'] = {
+      kind: 'gpu',
+      attributes: this.deps.resolve(caller),
+      gpu: normalizeGpuModel(gpu),
+      count,
+      market,
+    };
+    if (workload !== undefined) base.workload = workload;
+    if (model !== undefined) base.model = model;
+    return base;
+  }
+
+  private metricAttrs(base: Reservation['base']): Attributes {
+    const a: Attributes = { ...base.attributes, [ATTR.gpuModel]: base.gpu, [ATTR.gpuMarket]: base.market };
+    if (base.workload !== undefined) a[ATTR.workload] = base.workload;
+    if (base.model !== undefined) a[ATTR.requestModel] = base.model;
+    return a;
+  }
+
+  private ensureTimer(): void {
+    if (this.timer || this.deps.accrualIntervalMs <= 0) return;
+    this.timer = setInterval(() => this.accrue(), this.deps.accrualIntervalMs);
+    this.timer.unref();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Normalizes a GPU model name: `NVIDIA H100 80GB HBM3` → `h100-80gb-hbm3`, `A100-80GB` → `a100-80gb`. */
+export function normalizeGpuModel(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/^nvidia\s+/, '')
+    .replace(/[\s_]+/g, '-');
+}

@@ -1,0 +1,89 @@
+import { safely } from '../safe.js';
+import type { CallEnd } from './call-observer.js';
+import { errorTypeOf } from './call-observer.js';
+
+/** Reads what matters for cost from one stream item; the observer keeps the latest values. */
+export type ChunkReader = (item: unknown, end: CallEnd) => void;
+
+interface StreamLike {
+  iterator?: unknown;
+  controller?: { signal?: AbortSignal };
+}
+
+/**
+ * Instruments an openai `Stream` in place: its iterator factory is wrapped, so iteration, `tee()`,
+ * `toReadableStream()` and `controller.abort()` work as before, and the call is recorded once, when
+ * the stream ends, fails or is abandoned. When `hideUsageChunk` is set (burnrate added
+ * `include_usage`, the caller did not), the extra usage-only chunk is consumed but not yielded, and
+ * the `usage: null` field it adds to other chunks is removed, so the caller sees the stream it asked for.
+ * Returns false when `stream` is not a stream this code knows how to wrap.
+ */
+export function observeStream(
+  stream: unknown,
+  read: ChunkReader,
+  hideUsageChunk: boolean,
+  now: () => number,
+  finish: (end: CallEnd) => void,
+): boolean {
+  const s = stream as StreamLike;
+  const factory = s?.iterator;
+  if (typeof factory !== 'function') return false;
+  const end: CallEnd = {};
+  let finished = false;
+  const done = (errorType?: string): void => {
+    if (finished) return;
+    finished = true;
+    if (errorType !== undefined) end.errorType = errorType;
+    else if (!end.usage && s.controller?.signal?.aborted) end.errorType = 'aborted';
+    safely('recording a stream', () => finish(end));
+  };
+
+  s.iterator = function wrappedIterator(this: unknown): AsyncIterator<unknown> {
+    const it = (factory as () => AsyncIterator<unknown>).call(this);
+    return {
+      async next(...args: [] | [unknown]): Promise<IteratorResult<unknown>> {
+        for (;;) {
+          let result: IteratorResult<unknown>;
+          try {
+            result = await it.next(...args);
+          } catch (err) {
+            done(errorTypeOf(err));
+            throw err;
+          }
+          if (result.done) {
+            done();
+            return result;
+          }
+          const item = result.value;
+          let hide = false;
+          safely('reading a stream chunk', () => {
+            end.firstChunkMs ??= now();
+            read(item, end);
+            if (hideUsageChunk) hide = stripInjectedUsage(item);
+          });
+          if (!hide) return result;
+        }
+      },
+      async return(value?: unknown): Promise<IteratorResult<unknown>> {
+        // The caller stopped early (break); the provider sent no usage we saw.
+        done();
+        return it.return ? it.return(value) : { done: true, value };
+      },
+      async throw(err?: unknown): Promise<IteratorResult<unknown>> {
+        done(errorTypeOf(err));
+        if (it.throw) return it.throw(err);
+        throw err;
+      },
+    };
+  };
+  return true;
+}
+
+/** Removes what `include_usage` added to a chunk; true when the chunk itself must be hidden. */
+function stripInjectedUsage(item: unknown): boolean {
+  if (!item || typeof item !== 'object') return false;
+  const chunk = item as { usage?: unknown; choices?: unknown };
+  if (Array.isArray(chunk.choices) && chunk.choices.length === 0 && chunk.usage) return true;
+  if (chunk.usage === null) delete chunk.usage;
+  return false;
+}

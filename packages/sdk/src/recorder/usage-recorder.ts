@@ -1,0 +1,252 @@
+import { type MeterProvider, metrics, type Attributes as OtelAttributes } from '@opentelemetry/api';
+import { type CallerAttributes, currentAttributes } from '../attributes/attribute-context.js';
+import { CardinalityGuard, type CardinalityOptions } from '../attributes/cardinality-guard.js';
+import { type Clock, realClock } from '../clock.js';
+import { GpuMeter } from '../gpu/gpu-meter.js';
+import type { Attributes, LlmUsageRecord, UsageProcessor, UsageRecord } from '../record/usage-record.js';
+import { safely } from '../safe.js';
+import { ATTR } from '../semconv.js';
+import { VERSION } from '../version.js';
+import { createUsageInstruments, type UsageInstruments } from './instruments.js';
+import { ProcessorSet } from './processor-set.js';
+
+/** Options of {@link createUsageRecorder}. */
+export interface UsageRecorderOptions {
+  /** Where the usage metrics go. Default: the global MeterProvider (`metrics.getMeterProvider()`). */
+  meterProvider?: MeterProvider;
+  /** Processors that receive every {@link UsageRecord} (e.g. the cost processor). Default: none. */
+  processors?: readonly UsageProcessor[];
+  /** Attributes on every record and metric of this recorder (e.g. `{ service: 'api' }`). Default: none. */
+  attributes?: CallerAttributes;
+  /** The cardinality guard for caller attributes. Default: on, with its documented defaults. */
+  cardinality?: CardinalityOptions;
+  /** Time source for durations and GPU-seconds. Default: the real clock. */
+  clock?: Clock;
+  /** Also emit `gen_ai.client.token.usage` and `gen_ai.client.operation.duration`. Default false. */
+  legacyMetrics?: boolean;
+  /**
+   * How often GPU reservations accrue GPU-seconds into metrics and records, in ms; they also
+   * accrue on `forceFlush()` and on release. 0 turns the timer off. Default 10_000.
+   */
+  gpuAccrualIntervalMs?: number;
+}
+
+/** What an LLM wrapper reports about one call; the recorder adds time and attributes. */
+export type LlmCall = Omit<LlmUsageRecord, 'kind' | 'timeMs' | 'attributes'> & {
+  /** Caller attributes captured when the call started (see {@link UsageRecorder.captureAttributes}). */
+  attributes?: CallerAttributes;
+};
+
+/** Caller attributes plus known keys; the known keys are taken out, the rest are caller attributes. */
+type WithCaller<T> = T & { [key: string]: string | number | boolean | undefined };
+
+/** Records usage metrics and hands every usage record to its processors. */
+export interface UsageRecorder {
+  /** The recorder's clock. */
+  readonly clock: Clock;
+  /** GPU metering: `track`, `start`, `reserve`. */
+  readonly gpu: GpuMeter;
+  /** Storage levels: `set(bytes, { storageClass?, ...caller })`; storageClass default `default`. */
+  readonly storage: { set(bytes: number, attrs?: WithCaller<{ storageClass?: string }>): void };
+  /**
+   * Network bytes: `add(bytes, { direction?, scope?, ...caller })`; direction default `transmit`,
+   * scope default `internet`.
+   */
+  readonly network: {
+    add(bytes: number, attrs?: WithCaller<{ direction?: 'transmit' | 'receive'; scope?: string }>): void;
+  };
+  /** Application response-cache lookups; `model`/`provider` name the call a hit avoided. */
+  readonly cache: {
+    hit(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
+    miss(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
+  };
+  /** Revenue in USD, for ROI. */
+  readonly revenue: { add(usd: number, attrs?: CallerAttributes): void };
+  /** Records one LLM call: token and duration metrics, then the processors. Never throws. */
+  recordLlm(call: LlmCall): void;
+  /** The caller attributes in effect now (from `withAttributes`), to capture when a call starts. */
+  captureAttributes(extra?: CallerAttributes): CallerAttributes;
+  /** Lets more caller attribute keys past the guard's allow-list (used for wrappers' static attributes). */
+  allowAttributes(keys: readonly string[]): void;
+  /** Adds a processor; it receives records made from now on. */
+  addProcessor(processor: UsageProcessor): void;
+  /** Accrues reservations and flushes processors. */
+  forceFlush(): Promise<void>;
+  /** Releases reservations, stops timers and shuts processors down. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Creates a {@link UsageRecorder}. Bad options throw here; recording never throws.
+ *
+ * @example
+ * const recorder = createUsageRecorder({ meterProvider, processors: [costProcessor] });
+ * instrumentOpenAI(new OpenAI(), { recorder });
+ */
+export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRecorder {
+  const clock = options.clock ?? realClock;
+  const staticAttrs = { ...(options.attributes ?? {}) };
+  const guard = new CardinalityGuard(options.cardinality, Object.keys(staticAttrs));
+  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('@burnrate/sdk', VERSION);
+  const inst: UsageInstruments = createUsageInstruments(meter, options.legacyMetrics ?? false);
+  const processors = new ProcessorSet(options.processors);
+
+  /** Static attributes, then context, then per-call: later wins; all through the guard. */
+  const resolve = (extra?: CallerAttributes): Attributes =>
+    safely('resolving attributes', () => guard.guard({ ...staticAttrs, ...currentAttributes(), ...extra })) ??
+    {};
+
+  const emit = (record: UsageRecord, metric: () => void): void => {
+    safely('recording a usage metric', metric);
+    processors.dispatch(record);
+  };
+
+  const split = <K extends string>(
+    attrs: Record<string, unknown> | undefined,
+    known: readonly K[],
+  ): [Partial<Record<K, unknown>>, CallerAttributes] => {
+    const picked: Partial<Record<K, unknown>> = {};
+    const rest: Record<string, string | number | boolean | undefined> = {};
+    for (const [k, v] of Object.entries(attrs ?? {})) {
+      if ((known as readonly string[]).includes(k)) picked[k as K] = v;
+      else rest[k] = v as string | number | boolean | undefined;
+    }
+    return [picked, rest];
+  };
+
+  const gpu = new GpuMeter({
+    clock,
+    instruments: inst,
+    resolve,
+    emit,
+    accrualIntervalMs: options.gpuAccrualIntervalMs ?? 10_000,
+  });
+
+  return {
+    clock,
+    gpu,
+    storage: {
+      set(bytes, attrs) {
+        safely('storage.set', () => {
+          if (!isNonNegative(bytes)) return invalid('storage.set', bytes);
+          const [known, caller] = split(attrs, ['storageClass'] as const);
+          const storageClass = String(known.storageClass ?? 'default');
+          const a = resolve(caller);
+          emit({ kind: 'storage', timeMs: clock.now(), attributes: a, storageClass, bytes }, () =>
+            inst.storage.record(bytes, { ...a, [ATTR.storageClass]: storageClass }),
+          );
+        });
+      },
+    },
+    network: {
+      add(bytes, attrs) {
+        safely('network.add', () => {
+          if (!isNonNegative(bytes)) return invalid('network.add', bytes);
+          const [known, caller] = split(attrs, ['direction', 'scope'] as const);
+          const direction = known.direction === 'receive' ? 'receive' : 'transmit';
+          const scope = String(known.scope ?? 'internet');
+          const a = resolve(caller);
+          emit({ kind: 'network', timeMs: clock.now(), attributes: a, direction, scope, bytes }, () =>
+            inst.network.add(bytes, { ...a, [ATTR.networkDirection]: direction, [ATTR.networkScope]: scope }),
+          );
+        });
+      },
+    },
+    cache: {
+      hit: (attrs) => cacheLookup('hit', attrs),
+      miss: (attrs) => cacheLookup('miss', attrs),
+    },
+    revenue: {
+      add(usd, attrs) {
+        safely('revenue.add', () => {
+          if (!isNonNegative(usd)) return invalid('revenue.add', usd);
+          const a = resolve(attrs);
+          emit({ kind: 'revenue', timeMs: clock.now(), attributes: a, usd }, () => inst.revenue.add(usd, a));
+        });
+      },
+    },
+    recordLlm(call) {
+      safely('recording an LLM call', () => {
+        const { attributes, ...rest } = call;
+        const a = safely('guarding attributes', () => guard.guard(attributes ?? {})) ?? {};
+        const record: LlmUsageRecord = { kind: 'llm', timeMs: clock.now(), attributes: a, ...rest };
+        emit(record, () => recordLlmMetrics(inst, record));
+      });
+    },
+    captureAttributes(extra) {
+      return { ...staticAttrs, ...currentAttributes(), ...extra };
+    },
+    allowAttributes(keys) {
+      guard.allow(keys);
+    },
+    addProcessor(processor) {
+      processors.add(processor);
+    },
+    async forceFlush() {
+      gpu.accrue();
+      await processors.forceFlush();
+    },
+    async shutdown() {
+      gpu.close();
+      await processors.shutdown();
+    },
+  };
+
+  function cacheLookup(
+    result: 'hit' | 'miss',
+    attrs: WithCaller<{ model?: string; provider?: string }> | undefined,
+  ) {
+    safely(`cache.${result}`, () => {
+      const [known, caller] = split(attrs, ['model', 'provider'] as const);
+      const a = resolve(caller);
+      const record: UsageRecord = { kind: 'cache', timeMs: clock.now(), attributes: a, result };
+      if (known.model !== undefined) record.model = String(known.model);
+      if (known.provider !== undefined) record.provider = String(known.provider);
+      const metricAttrs: OtelAttributes = { ...a, [ATTR.cacheResult]: result };
+      if (record.model) metricAttrs[ATTR.requestModel] = record.model;
+      emit(record, () => inst.cacheRequests.add(1, metricAttrs));
+    });
+  }
+}
+
+/** The metric attributes of an LLM call: GenAI semconv keys plus the caller's. */
+export function llmMetricAttributes(record: LlmUsageRecord): OtelAttributes {
+  const a: OtelAttributes = {
+    ...record.attributes,
+    [ATTR.operationName]: record.operation,
+    [ATTR.providerName]: record.provider,
+    [ATTR.requestModel]: record.requestModel,
+  };
+  if (record.responseModel !== undefined) a[ATTR.responseModel] = record.responseModel;
+  if (record.serverAddress !== undefined) a[ATTR.serverAddress] = record.serverAddress;
+  if (record.serverPort !== undefined) a[ATTR.serverPort] = record.serverPort;
+  return a;
+}
+
+function recordLlmMetrics(inst: UsageInstruments, record: LlmUsageRecord): void {
+  const a = llmMetricAttributes(record);
+  const durationAttrs = record.errorType ? { ...a, [ATTR.errorType]: record.errorType } : a;
+  inst.duration.record(record.durationS, durationAttrs);
+  inst.legacyOperationDuration?.record(record.durationS, durationAttrs);
+  if (record.timeToFirstChunkS !== undefined) inst.timeToFirstChunk.record(record.timeToFirstChunkS, a);
+  if (record.usageSource === 'missing') return;
+  const u = record.usage;
+  // Zero-valued adds still create the series, so a model with no cache reads shows 0, not absence.
+  inst.inputTokens.add(u.input, a);
+  inst.outputTokens.add(u.output, a);
+  inst.cacheReadTokens.add(u.cacheRead, a);
+  if (u.cacheWrite > 0) inst.cacheWriteTokens.add(u.cacheWrite, a);
+  if (u.reasoning > 0) inst.reasoningTokens.add(u.reasoning, a);
+  if (inst.legacyTokenUsage) {
+    inst.legacyTokenUsage.record(u.input, { ...a, [ATTR.tokenType]: 'input' });
+    inst.legacyTokenUsage.record(u.output, { ...a, [ATTR.tokenType]: 'output' });
+  }
+}
+
+function isNonNegative(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}
+
+function invalid(what: string, value: unknown): void {
+  throw new RangeError(`${what}: expected a finite number >= 0, got ${JSON.stringify(value)}`);
+}
