@@ -92,9 +92,15 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
   const processors = new ProcessorSet(options.processors);
 
   /** Static attributes, then context, then per-call: later wins; all through the guard. */
-  const resolve = (extra?: CallerAttributes): Attributes =>
-    safely('resolving attributes', () => guard.guard({ ...staticAttrs, ...currentAttributes(), ...extra })) ??
-    {};
+  const capture = (extra?: CallerAttributes): CallerAttributes => ({
+    ...staticAttrs,
+    ...currentAttributes(),
+    ...extra,
+  });
+  const resolveCaptured = (captured: CallerAttributes): Attributes =>
+    safely('guarding attributes', () => guard.guard(captured)) ?? {};
+
+  const resolve = (extra?: CallerAttributes): Attributes => resolveCaptured(capture(extra));
 
   const emit = (record: UsageRecord, metric: () => void): void => {
     safely('recording a usage metric', metric);
@@ -168,14 +174,12 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     recordLlm(call) {
       safely('recording an LLM call', () => {
         const { attributes, ...rest } = call;
-        const a = safely('guarding attributes', () => guard.guard(attributes ?? {})) ?? {};
+        const a = resolveCaptured(attributes ?? capture());
         const record: LlmUsageRecord = { kind: 'llm', timeMs: clock.now(), attributes: a, ...rest };
         emit(record, () => recordLlmMetrics(inst, record));
       });
     },
-    captureAttributes(extra) {
-      return { ...staticAttrs, ...currentAttributes(), ...extra };
-    },
+    captureAttributes: capture,
     allowAttributes(keys) {
       guard.allow(keys);
     },

@@ -1,0 +1,201 @@
+import { diag, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  ATTR,
+  createManualClock,
+  createUsageRecorder,
+  type LlmCall,
+  METRIC,
+  type UsageProcessor,
+  type UsageRecord,
+  withAttributes,
+} from '../src/index.js';
+import { points, privateMeter, sumWhere, total } from './helpers/metrics.js';
+
+const call: LlmCall = {
+  provider: 'openai',
+  operation: 'chat',
+  requestModel: 'gpt-4o-mini',
+  responseModel: 'gpt-4o-mini-2024-07-18',
+  usage: { input: 1200, cacheRead: 1024, cacheWrite: 0, output: 300, reasoning: 0 },
+  usageSource: 'provider',
+  durationS: 0.5,
+  streaming: false,
+};
+
+describe('createUsageRecorder', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('records every token kind of an LLM call with the GenAI attributes', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const recorder = createUsageRecorder({ meterProvider, attributes: { service: 'api' } });
+    recorder.recordLlm({
+      ...call,
+      usage: { input: 1200, cacheRead: 1024, cacheWrite: 64, output: 300, reasoning: 200 },
+    });
+
+    const input = await points(reader, METRIC.inputTokens);
+    expect(input).toEqual([
+      {
+        value: 1200,
+        attributes: {
+          service: 'api',
+          [ATTR.operationName]: 'chat',
+          [ATTR.providerName]: 'openai',
+          [ATTR.requestModel]: 'gpt-4o-mini',
+          [ATTR.responseModel]: 'gpt-4o-mini-2024-07-18',
+        },
+      },
+    ]);
+    expect(await total(reader, METRIC.outputTokens)).toBe(300);
+    expect(await total(reader, METRIC.cacheReadTokens)).toBe(1024);
+    expect(await total(reader, METRIC.cacheWriteTokens)).toBe(64);
+    expect(await total(reader, METRIC.reasoningTokens)).toBe(200);
+    const duration = await points(reader, METRIC.inferenceDuration);
+    expect(duration.map((p) => [p.count, p.value])).toEqual([[1, 0.5]]);
+  });
+
+  it('records the duration with error.type and no tokens for a failed call', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const recorder = createUsageRecorder({ meterProvider });
+    recorder.recordLlm({
+      ...call,
+      usage: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 },
+      usageSource: 'missing',
+      errorType: 'RateLimitError',
+    });
+    expect(await points(reader, METRIC.inputTokens)).toEqual([]);
+    const duration = await points(reader, METRIC.inferenceDuration);
+    expect(duration[0]?.attributes[ATTR.errorType]).toBe('RateLimitError');
+  });
+
+  it('emits the legacy token usage histogram only when asked', async () => {
+    const plain = privateMeter();
+    createUsageRecorder({ meterProvider: plain.meterProvider }).recordLlm(call);
+    expect(await points(plain.reader, METRIC.legacyTokenUsage)).toEqual([]);
+
+    const legacy = privateMeter();
+    createUsageRecorder({ meterProvider: legacy.meterProvider, legacyMetrics: true }).recordLlm(call);
+    const pts = await points(legacy.reader, METRIC.legacyTokenUsage);
+    expect(sumWhere(pts, { [ATTR.tokenType]: 'input' })).toBe(1200);
+    expect(sumWhere(pts, { [ATTR.tokenType]: 'output' })).toBe(300);
+  });
+
+  it('hands every record to each processor, with the attributes of withAttributes', () => {
+    const { meterProvider } = privateMeter();
+    const seen: UsageRecord[] = [];
+    const recorder = createUsageRecorder({ meterProvider, processors: [{ onUsage: (r) => seen.push(r) }] });
+    withAttributes({ feature: 'search', tenant: 'acme' }, () =>
+      recorder.recordLlm({ ...call, attributes: recorder.captureAttributes() }),
+    );
+    recorder.revenue.add(2.5, { tenant: 'acme' });
+    expect(seen.map((r) => r.kind)).toEqual(['llm', 'revenue']);
+    expect(seen[0]?.attributes).toEqual({ feature: 'search', tenant: 'acme' });
+    expect(seen[1]).toMatchObject({ kind: 'revenue', usd: 2.5, attributes: { tenant: 'acme' } });
+  });
+
+  it('isolates a throwing processor from the caller and from the other processors', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const errors = vi.spyOn(diag, 'error');
+    const seen: string[] = [];
+    const bad: UsageProcessor = {
+      onUsage: () => {
+        throw new Error('processor bug');
+      },
+      forceFlush: () => Promise.reject(new Error('flush bug')),
+      shutdown: () => Promise.reject(new Error('shutdown bug')),
+    };
+    const recorder = createUsageRecorder({ meterProvider, processors: [bad] });
+    recorder.addProcessor({ onUsage: (r) => seen.push(r.kind) });
+    expect(() => recorder.recordLlm(call)).not.toThrow();
+    await expect(recorder.forceFlush()).resolves.toBeUndefined();
+    await expect(recorder.shutdown()).resolves.toBeUndefined();
+    expect(seen).toEqual(['llm']);
+    expect(await total(reader, METRIC.inputTokens)).toBe(1200);
+    expect(errors).toHaveBeenCalled();
+  });
+
+  it('keeps recording silent when the meter itself throws', () => {
+    const throwing = new Proxy(
+      {},
+      {
+        get: () => () => {
+          throw new Error('meter bug');
+        },
+      },
+    );
+    const meterProvider: MeterProvider = {
+      getMeter: () =>
+        new Proxy({} as Meter, {
+          get: () => () => throwing,
+        }),
+    };
+    const seen: string[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      processors: [{ onUsage: (r) => seen.push(r.kind) }],
+    });
+    expect(() => recorder.recordLlm(call)).not.toThrow();
+    expect(() => recorder.storage.set(10)).not.toThrow();
+    expect(seen).toEqual(['llm', 'storage']);
+  });
+
+  it('records storage levels, network bytes, cache lookups and revenue with their attributes', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const clock = createManualClock();
+    const seen: UsageRecord[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      clock,
+      processors: [{ onUsage: (r) => seen.push(r) }],
+    });
+    recorder.storage.set(5_000_000_000, { storageClass: 'vector_db', feature: 'search' });
+    recorder.storage.set(6_000_000_000, { storageClass: 'vector_db', feature: 'search' });
+    recorder.network.add(1000, { scope: 'internet' });
+    recorder.network.add(500, { direction: 'receive', scope: 'inter_region' });
+    recorder.cache.hit({ model: 'gpt-4o', feature: 'search' });
+    recorder.cache.miss({ model: 'gpt-4o', feature: 'search' });
+    recorder.cache.hit({ model: 'gpt-4o', feature: 'search' });
+    recorder.revenue.add(19.99);
+
+    expect(await points(reader, METRIC.storageUsage)).toEqual([
+      { value: 6_000_000_000, attributes: { feature: 'search', [ATTR.storageClass]: 'vector_db' } },
+    ]);
+    const net = await points(reader, METRIC.networkIo);
+    expect(sumWhere(net, { [ATTR.networkDirection]: 'transmit', [ATTR.networkScope]: 'internet' })).toBe(
+      1000,
+    );
+    expect(sumWhere(net, { [ATTR.networkDirection]: 'receive', [ATTR.networkScope]: 'inter_region' })).toBe(
+      500,
+    );
+    const cache = await points(reader, METRIC.cacheRequests);
+    expect(sumWhere(cache, { [ATTR.cacheResult]: 'hit', [ATTR.requestModel]: 'gpt-4o' })).toBe(2);
+    expect(sumWhere(cache, { [ATTR.cacheResult]: 'miss' })).toBe(1);
+    expect(await total(reader, METRIC.revenue)).toBe(19.99);
+    expect(seen.filter((r) => r.kind === 'cache').map((r) => r.kind === 'cache' && r.result)).toEqual([
+      'hit',
+      'miss',
+      'hit',
+    ]);
+    expect(seen[0]).toEqual({
+      kind: 'storage',
+      timeMs: clock.now(),
+      storageClass: 'vector_db',
+      bytes: 5_000_000_000,
+      attributes: { feature: 'search' },
+    });
+  });
+
+  it('ignores invalid amounts with a diag error instead of throwing', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const errors = vi.spyOn(diag, 'error');
+    const recorder = createUsageRecorder({ meterProvider });
+    expect(() => recorder.network.add(-1)).not.toThrow();
+    expect(() => recorder.revenue.add(Number.NaN)).not.toThrow();
+    expect(await points(reader, METRIC.networkIo)).toEqual([]);
+    expect(errors.mock.calls.map((c) => String(c[1]))).toEqual([
+      'RangeError: network.add: expected a finite number >= 0, got -1',
+      'RangeError: revenue.add: expected a finite number >= 0, got null',
+    ]);
+  });
+});
