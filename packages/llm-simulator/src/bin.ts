@@ -1,0 +1,44 @@
+#!/usr/bin/env -S npx --no-install tsx
+/**
+ * `burnrate-sim`: runs the simulator until SIGINT or SIGTERM.
+ *
+ * Usage: `burnrate-sim [--port 8787] [--host 127.0.0.1]`. Prints the API base URL and the ledger URL.
+ */
+import { parseArgs } from 'node:util';
+import { startSimulator } from './server.js';
+
+/** Default port of the `burnrate-sim` command. */
+export const DEFAULT_BIN_PORT = 8787;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', short: 'p', default: String(DEFAULT_BIN_PORT) },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('Usage: burnrate-sim [--port 8787] [--host 127.0.0.1]\n');
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`burnrate-sim: invalid --port ${values.port}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const sim = await startSimulator({ port, host: values.host });
+  process.stdout.write(`burnrate-sim: OpenAI-compatible API at ${sim.url}\n`);
+  process.stdout.write(`burnrate-sim: ledger at ${sim.url.replace(/\/v1$/, '')}/_burnrate/ledger\n`);
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`burnrate-sim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

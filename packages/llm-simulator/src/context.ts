@@ -1,0 +1,179 @@
+/** Per-instance state shared by the routes, and the request preamble common to them. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  describeFaults,
+  FAULT_HEADER,
+  type FaultPlanner,
+  type FaultSet,
+  parseFaultSpec,
+  splitModel,
+} from './faults.js';
+import { HttpError, invalidRequest, isRecord, readJson, sendJson } from './http.js';
+import type { Ledger, RequestOutcome, Usage } from './ledger.js';
+import type { PromptCache } from './prompt-cache.js';
+import { cutConnection, pause, watchAbort } from './sse.js';
+
+/** Response pacing. */
+export interface LatencyConfig {
+  /** Delay before the first SSE frame, or before a non-streaming body, in ms. Default 0. */
+  firstChunkMs?: number;
+  /** Delay between SSE frames, in ms. Default 0 (frames still go out one event-loop turn apart). */
+  chunkIntervalMs?: number;
+}
+
+/** Everything one simulator instance owns. */
+export interface SimulatorContext {
+  ledger: Ledger;
+  promptCache: PromptCache;
+  faults: FaultPlanner;
+  latency: Required<LatencyConfig>;
+  /** Aborts when the simulator closes. */
+  signal: AbortSignal;
+  /** A new id with a prefix, unique within the instance (`chatcmpl-sim000001`). */
+  nextId(prefix: string): string;
+}
+
+/** One API request after the preamble: body parsed, model and faults known. */
+export interface RequestScope {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  endpoint: string;
+  body: Record<string, unknown>;
+  /** Requested model, fault suffix removed. */
+  model: string;
+  faults: FaultSet;
+}
+
+/** Headers on every API response. */
+export function baseHeaders(requestId: string): Record<string, string> {
+  return { 'x-request-id': requestId, 'openai-processing-ms': '0' };
+}
+
+/**
+ * Reads the body, the model and the faults of an API request. Sends (and records) a 429 or 500 when a
+ * fault asks for one and returns `undefined`; throws {@link HttpError} for a bad request.
+ */
+export async function beginRequest(
+  ctx: SimulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: string,
+  requestId: string,
+): Promise<RequestScope | undefined> {
+  const body = await readJson(req);
+  if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
+  const rawModel = body['model'];
+  if (typeof rawModel !== 'string' || rawModel === '') {
+    throw invalidRequest('you must provide a model parameter', 'model');
+  }
+  const { model, faultSpec } = splitModel(rawModel);
+  const faults = ctx.faults.draw();
+  const requested: FaultSet = { status: undefined, cutoff: false, slowFirstChunkMs: undefined };
+  const header = req.headers[FAULT_HEADER];
+  const specs = [...(Array.isArray(header) ? header : header === undefined ? [] : [header])];
+  if (faultSpec !== undefined) specs.push(faultSpec);
+  for (const spec of specs) {
+    const problem = parseFaultSpec(spec, requested, ctx.faults.slowFirstChunkMs);
+    if (problem !== undefined) throw invalidRequest(problem, faultSpec !== undefined ? 'model' : null);
+  }
+  faults.status = requested.status ?? faults.status;
+  faults.cutoff ||= requested.cutoff;
+  faults.slowFirstChunkMs = requested.slowFirstChunkMs ?? faults.slowFirstChunkMs;
+  const stream = body['stream'] === true;
+  if (faults.status !== undefined) {
+    const error =
+      faults.status === 429
+        ? new HttpError(
+            429,
+            `Rate limit reached for ${model} (simulated by burnrate-sim).`,
+            'requests',
+            null,
+            'rate_limit_exceeded',
+          )
+        : new HttpError(
+            500,
+            'The server had an error while processing your request (simulated by burnrate-sim).',
+            'server_error',
+          );
+    const retryMs = ctx.faults.retryAfterMs;
+    const headers: Record<string, string> =
+      faults.status === 429
+        ? { 'retry-after': String(Math.ceil(retryMs / 1000)), 'retry-after-ms': String(retryMs) }
+        : {};
+    sendJson(res, error.status, error.body, { ...baseHeaders(requestId), ...headers });
+    ctx.ledger.record({
+      requestId,
+      endpoint,
+      model,
+      stream,
+      status: error.status,
+      outcome: 'error',
+      faults: describeFaults(faults),
+      usage: null,
+      usageReported: false,
+    });
+    return undefined;
+  }
+  return { req, res, requestId, endpoint, body, model, faults };
+}
+
+/** Records a request that was served (HTTP 200), however it ended. */
+export function recordServed(
+  ctx: SimulatorContext,
+  scope: RequestScope,
+  usage: Usage,
+  outcome: Exclude<RequestOutcome, 'error'>,
+  usageReported: boolean,
+): void {
+  ctx.ledger.record({
+    requestId: scope.requestId,
+    endpoint: scope.endpoint,
+    model: scope.model,
+    stream: scope.body['stream'] === true,
+    status: 200,
+    outcome,
+    faults: describeFaults(scope.faults),
+    usage,
+    usageReported,
+  });
+}
+
+/**
+ * Sends a non-streaming JSON body that carries `usage`, applying the first-chunk delay and a cut-off
+ * (the socket is destroyed before any byte is sent), and records the request.
+ */
+export async function sendUsageBody(
+  ctx: SimulatorContext,
+  scope: RequestScope,
+  payload: unknown,
+  usage: Usage,
+): Promise<void> {
+  const isAborted = watchAbort(scope.res);
+  const delay = scope.faults.slowFirstChunkMs ?? ctx.latency.firstChunkMs;
+  const alive = delay > 0 ? await pause(delay, ctx.signal) : true;
+  if (scope.faults.cutoff) {
+    cutConnection(scope.res);
+    recordServed(ctx, scope, usage, 'cutoff', false);
+    return;
+  }
+  if (!alive || isAborted()) {
+    recordServed(ctx, scope, usage, 'client_abort', false);
+    return;
+  }
+  sendJson(scope.res, 200, payload, baseHeaders(scope.requestId));
+  recordServed(ctx, scope, usage, 'ok', true);
+}
+
+/** The service tier a response reports: the requested one, `default` for `auto` or none. */
+export function serviceTier(requested: unknown): string {
+  if (requested === 'flex' || requested === 'priority' || requested === 'scale' || requested === 'default') {
+    return requested;
+  }
+  return 'default';
+}
+
+/** Seconds since the epoch. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

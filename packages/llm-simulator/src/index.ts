@@ -1,0 +1,34 @@
+/**
+ * `@burnrate/llm-simulator`: a local OpenAI-compatible server with deterministic token counts, a
+ * prompt-cache model, reasoning tokens, faults on demand and an exact token ledger.
+ */
+export type { LatencyConfig } from './context.js';
+export type { FaultConfig } from './faults.js';
+export { FAULT_HEADER, MODEL_FAULT_MARKER } from './faults.js';
+export {
+  MAX_DEFAULT_OUTPUT_TOKENS,
+  MIN_DEFAULT_OUTPUT_TOKENS,
+  TOKENS_PER_CHUNK,
+} from './generation.js';
+export type {
+  LedgerRequest,
+  LedgerSnapshot,
+  LedgerView,
+  RequestOutcome,
+  TokenTally,
+  Usage,
+} from './ledger.js';
+export { isReasoningModel, responseModel } from './models.js';
+export { CACHE_INCREMENT, MIN_CACHED_PREFIX } from './prompt-cache.js';
+export { DEFAULT_EMBEDDING_DIMENSIONS } from './routes/embeddings.js';
+export type { Simulator, SimulatorOptions } from './server.js';
+export { startSimulator } from './server.js';
+export type { PromptMessage } from './tokenizer.js';
+export {
+  countPromptTokens,
+  countTextTokens,
+  IMAGE_TOKENS,
+  MESSAGE_OVERHEAD,
+  REPLY_PRIMING,
+  responsesInputMessages,
+} from './tokenizer.js';

@@ -1,0 +1,165 @@
+/** The simulator's HTTP server and its public entry point, {@link startSimulator}. */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { baseHeaders, beginRequest, type LatencyConfig, type SimulatorContext } from './context.js';
+import { type FaultConfig, FaultPlanner } from './faults.js';
+import { HttpError, sendJson } from './http.js';
+import { Ledger, type LedgerSnapshot } from './ledger.js';
+import { listModels } from './models.js';
+import { PromptCache } from './prompt-cache.js';
+import { handleChatCompletions } from './routes/chat-completions.js';
+import { handleEmbeddings } from './routes/embeddings.js';
+import { handleResponses } from './routes/responses.js';
+
+/** Options of {@link startSimulator}. */
+export interface SimulatorOptions {
+  /** TCP port to listen on. Default 0: a free port chosen by the OS. */
+  port?: number;
+  /** Interface to listen on. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Random faults by configuration. Default: none. */
+  faults?: FaultConfig;
+  /** Response pacing. Default: no delays. */
+  latency?: LatencyConfig;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL of the OpenAI-compatible API, ending in `/v1` (use it as the openai client's `baseURL`). */
+  url: string;
+  /** The port it listens on. */
+  port: number;
+  /** The interface it listens on. */
+  host: string;
+  /** A deep copy of the ledger (also served at `GET /_burnrate/ledger`). */
+  ledger(): LedgerSnapshot;
+  /** Empties the ledger (also `DELETE /_burnrate/ledger`). The prompt cache is kept. */
+  resetLedger(): void;
+  /** Forgets every prompt, so no later prompt is cached until it repeats. */
+  resetPromptCache(): void;
+  /** Stops listening, ends open connections and pending streams. */
+  close(): Promise<void>;
+}
+
+type Route = (
+  ctx: SimulatorContext,
+  scope: NonNullable<Awaited<ReturnType<typeof beginRequest>>>,
+) => Promise<void>;
+
+const API_ROUTES: Readonly<Record<string, Route>> = {
+  '/chat/completions': handleChatCompletions,
+  '/responses': handleResponses,
+  '/embeddings': handleEmbeddings,
+};
+
+/** Route path without the `/v1` prefix (both `/v1/x` and `/x` are served) and without a query. */
+function routePath(url: string | undefined): string {
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  return path.startsWith('/v1/') ? path.slice(3) : path;
+}
+
+async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = routePath(req.url);
+  const method = req.method ?? 'GET';
+  if (method === 'GET' && path === '/_burnrate/ledger') {
+    sendJson(res, 200, ctx.ledger.snapshot());
+    return;
+  }
+  if (method === 'DELETE' && path === '/_burnrate/ledger') {
+    ctx.ledger.reset();
+    sendJson(res, 200, { ok: true });
+    return;
+  }
+  if (method === 'GET' && path === '/_burnrate/health') {
+    sendJson(res, 200, { ok: true });
+    return;
+  }
+  const requestId = ctx.nextId('req_');
+  const endpoint = req.url?.split('?')[0] ?? '/';
+  if (method === 'GET' && path === '/models') {
+    sendJson(res, 200, { object: 'list', data: listModels() }, baseHeaders(requestId));
+    return;
+  }
+  const route = method === 'POST' ? API_ROUTES[path] : undefined;
+  try {
+    if (route === undefined) {
+      throw new HttpError(
+        404,
+        `Unknown request URL: ${method} ${endpoint}.`,
+        'invalid_request_error',
+        null,
+        'unknown_url',
+      );
+    }
+    const scope = await beginRequest(ctx, req, res, endpoint, requestId);
+    if (scope !== undefined) await route(ctx, scope);
+  } catch (err) {
+    const error =
+      err instanceof HttpError
+        ? err
+        : new HttpError(500, `burnrate-sim internal error: ${String(err)}`, 'server_error');
+    if (!res.headersSent && !res.destroyed) sendJson(res, error.status, error.body, baseHeaders(requestId));
+    ctx.ledger.record({
+      requestId,
+      endpoint,
+      model: null,
+      stream: false,
+      status: error.status,
+      outcome: 'error',
+      faults: [],
+      usage: null,
+      usageReported: false,
+    });
+  }
+}
+
+function formatUrl(host: string, port: number): string {
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return `http://${hostPart}:${port}/v1`;
+}
+
+/**
+ * Starts an OpenAI-compatible simulator on `host:port` (default 127.0.0.1 and a free port).
+ * Every instance has its own ledger, prompt cache and fault generator.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1';
+  const closing = new AbortController();
+  let counter = 0;
+  const ctx: SimulatorContext = {
+    ledger: new Ledger(),
+    promptCache: new PromptCache(),
+    faults: new FaultPlanner(options.faults),
+    latency: {
+      firstChunkMs: options.latency?.firstChunkMs ?? 0,
+      chunkIntervalMs: options.latency?.chunkIntervalMs ?? 0,
+    },
+    signal: closing.signal,
+    nextId: (prefix) => `${prefix}sim${(++counter).toString().padStart(6, '0')}`,
+  };
+  const server = createServer((req, res) => {
+    void handle(ctx, req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: formatUrl(host, port),
+    port,
+    host,
+    ledger: () => ctx.ledger.snapshot(),
+    resetLedger: () => ctx.ledger.reset(),
+    resetPromptCache: () => ctx.promptCache.clear(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
