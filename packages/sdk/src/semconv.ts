@@ -73,6 +73,12 @@ export const ATTR = {
   deployment: 'burnrate.deployment',
   catalogVersion: 'burnrate.pricecard.catalog_version',
   cardChecksum: 'burnrate.pricecard.checksum',
+  /** Date of the price card's shipped GPU/storage/network defaults (cost-processor). */
+  cardDefaultsAsOf: 'burnrate.pricecard.defaults_as_of',
+  /** Name of a fixed monthly cost (cost-processor, component `fixed`). */
+  fixedCostName: 'burnrate.fixed_cost.name',
+  /** Catalog model id or explicit price pattern that priced a call (cost-processor). */
+  pricedModel: 'burnrate.price.model',
 } as const;
 
 /** Histogram bucket boundaries in seconds: 0.01 … 81.92, doubling (GenAI semconv advice). */

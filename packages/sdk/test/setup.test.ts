@@ -1,0 +1,89 @@
+import { startSimulator } from '@burnrate/llm-simulator';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { METRIC, prometheusName } from '../src/index.js';
+import { setupBurnrate } from '../src/setup.js';
+
+/** Parses Prometheus text exposition into `name{labels} value` samples. */
+function parse(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  const out: Array<{ name: string; labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1] as string] = l[2] as string;
+    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+describe('setupBurnrate', () => {
+  it('serves /metrics on 127.0.0.1 with token counters that match the simulator ledger', async () => {
+    const sim = await startSimulator();
+    const br = await setupBurnrate({ prometheus: { port: 0 }, attributes: { service: 'checkout' } });
+    try {
+      expect(br.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const client = br.instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-test' }), {
+        attributes: { feature: 'search' },
+      });
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'a' }],
+        max_tokens: 11,
+      });
+      const s = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'b' }],
+        max_tokens: 13,
+        stream: true,
+      });
+      for await (const _ of s) {
+        // drain
+      }
+      br.recorder.gpu.track({ gpu: 'h100' }, () => undefined);
+
+      const text = await (await fetch(br.metricsUrl as string)).text();
+      const samples = parse(text);
+      const ledger = sim.ledger().served.totals;
+      const sum = (name: string) => samples.filter((x) => x.name === name).reduce((a, x) => a + x.value, 0);
+      expect(sum(prometheusName(METRIC.inputTokens, 'counter'))).toBe(ledger.input);
+      expect(sum(prometheusName(METRIC.outputTokens, 'counter'))).toBe(24);
+      const out = samples.find((x) => x.name === 'gen_ai_client_inference_usage_output_tokens_total');
+      expect(out?.labels).toMatchObject({
+        service: 'checkout',
+        feature: 'search',
+        gen_ai_operation_name: 'chat',
+        gen_ai_request_model: 'gpt-4o-mini',
+        gen_ai_provider_name: '127.0.0.1',
+      });
+      expect(
+        samples.some(
+          (x) => x.name === 'gen_ai_client_inference_duration_bucket' && x.labels['le'] === '0.01',
+        ),
+      ).toBe(true);
+      expect(samples.some((x) => x.name === 'burnrate_gpu_time_total')).toBe(true);
+      expect(text).not.toContain('sk-test');
+    } finally {
+      await br.shutdown();
+      await sim.close();
+    }
+  });
+
+  it('refuses a port that is already taken, naming the address', async () => {
+    const a = await setupBurnrate({ prometheus: { port: 0 } });
+    try {
+      const port = Number(new URL(a.metricsUrl as string).port);
+      await expect(setupBurnrate({ prometheus: { port } })).rejects.toThrow(/EADDRINUSE.*127\.0\.0\.1/);
+    } finally {
+      await a.shutdown();
+    }
+  });
+
+  it('builds a pipeline without an endpoint when prometheus is false', async () => {
+    const br = await setupBurnrate({ prometheus: false });
+    expect(br.metricsUrl).toBeUndefined();
+    await br.shutdown();
+  });
+});
