@@ -237,8 +237,11 @@ function recordLlmMetrics(inst: UsageInstruments, record: LlmUsageRecord): void 
   const u = record.usage;
   // Zero-valued adds still create the series, so a model with no cache reads shows 0, not absence.
   inst.inputTokens.add(u.input, a);
-  inst.outputTokens.add(u.output, a);
-  inst.cacheReadTokens.add(u.cacheRead, a);
+  // Embeddings have input only; zero output and cache series for them would be noise.
+  if (record.operation !== 'embeddings') {
+    inst.outputTokens.add(u.output, a);
+    inst.cacheReadTokens.add(u.cacheRead, a);
+  }
   if (u.cacheWrite > 0) inst.cacheWriteTokens.add(u.cacheWrite, a);
   if (u.reasoning > 0) inst.reasoningTokens.add(u.reasoning, a);
   if (inst.legacyTokenUsage) {
