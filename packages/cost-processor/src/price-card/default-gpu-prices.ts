@@ -1,0 +1,39 @@
+import type { GpuMarket } from '@burnrate/sdk';
+import defaults from '../../data/gpu-prices.json' with { type: 'json' };
+
+/** The shipped default unit prices (DESIGN §4), with their sources and date. */
+export interface DefaultUnitPrices {
+  /** Date the prices were checked (YYYY-MM-DD). */
+  asOf: string;
+  /** Where the numbers come from. */
+  sources: readonly string[];
+  /** USD per GPU-hour by normalized GPU model and market. */
+  gpus: Readonly<Record<string, Partial<Record<GpuMarket, number>>>>;
+  /** USD per GB-month by storage class (`default` for any class). */
+  storage: Readonly<Record<string, number>>;
+  /** USD per GB by network scope and direction. */
+  network: Readonly<Record<string, { transmit: number; receive: number }>>;
+}
+
+/** Returns the shipped default GPU, storage and network prices (`data/gpu-prices.json`). */
+export function defaultUnitPrices(): DefaultUnitPrices {
+  return {
+    asOf: defaults.asOf,
+    sources: [...defaults.sources, defaults.storage.source, defaults.network.source],
+    gpus: defaults.gpus,
+    storage: defaults.storage.classes,
+    network: defaults.network.scopes,
+  };
+}
+
+/**
+ * Normalizes a GPU model name: lower case, `nvidia` prefix dropped, spaces and underscores as `-`
+ * (`NVIDIA A100 80GB` → `a100-80gb`).
+ */
+export function normalizeGpuModel(gpu: string): string {
+  return gpu
+    .trim()
+    .toLowerCase()
+    .replace(/^nvidia[\s_-]*/, '')
+    .replace(/[\s_]+/g, '-');
+}

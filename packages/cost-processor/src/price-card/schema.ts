@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/**
+ * Builds a zod error message that the loader splits into "expected" and "fix".
+ * Format: `expected …|fix …`.
+ */
+function msg(expected: string, fix: string): string {
+  return `${expected}|${fix}`;
+}
+
+function positive(what: string, example: string): z.ZodNumber {
+  const m = msg(`expected a positive number (${what})`, `write a plain number such as ${example}`);
+  return z.number({ error: m }).positive({ error: m }).finite({ error: m });
+}
+
+function nonNegative(what: string, example: string): z.ZodNumber {
+  const m = msg(`expected a number ≥ 0 (${what})`, `write a plain number such as ${example}`);
+  return z.number({ error: m }).nonnegative({ error: m }).finite({ error: m });
+}
+
+function name(what: string, example: string): z.ZodString {
+  const m = msg(`expected a non-empty string (${what})`, `write a name such as ${example}`);
+  return z.string({ error: m }).min(1, { error: m });
+}
+
+const tokenPrices = {
+  input: nonNegative('USD per `per_tokens` input tokens', '2.5'),
+  cached_input: nonNegative('USD per `per_tokens` cached input tokens', '1.25').optional(),
+  cache_write: nonNegative('USD per `per_tokens` cache-write tokens', '3.75').optional(),
+  output: nonNegative('USD per `per_tokens` output tokens', '10'),
+};
+
+/** Schema of a long-context tier of an explicit model price. */
+export const longContextSchema = z.strictObject({
+  threshold: z
+    .number({ error: msg('expected a whole number of input tokens', 'write e.g. 200000') })
+    .int({ error: msg('expected a whole number of input tokens', 'write e.g. 200000') })
+    .positive({ error: msg('expected a positive whole number of input tokens', 'write e.g. 200000') }),
+  ...tokenPrices,
+});
+
+/** Schema of one explicit model price (file keys). */
+export const modelPriceSchema = z.strictObject({
+  provider: name('catalog provider id this price is limited to', '"openai"').optional(),
+  per_tokens: z
+    .union([z.literal(1000), z.literal(1_000_000)], {
+      error: msg(
+        'expected 1000 or 1000000',
+        'prices are per 1M tokens by default; set per_tokens: 1000 for per-1K prices',
+      ),
+    })
+    .optional(),
+  ...tokenPrices,
+  long_context: longContextSchema.optional(),
+});
+
+/** Schema of a multiplier rule. */
+export const multiplierSchema = z.strictObject({
+  name: name('rule name, shown in errors and metrics', '"negotiated-discount"').optional(),
+  model: name('model name or glob (`*` matches anything)', '"gpt-4o*"').optional(),
+  provider: name('catalog provider id or the record provider', '"openai"').optional(),
+  service_tier: name('service tier reported by the provider', '"batch", "flex" or "priority"').optional(),
+  factor: positive('multiplier on the catalog price', '0.8 (20 % off) or 0.5 (batch)'),
+  max_input_tokens: z
+    .number({ error: msg('expected a whole number of input tokens', 'write e.g. 128000') })
+    .int({ error: msg('expected a whole number of input tokens', 'write e.g. 128000') })
+    .positive({ error: msg('expected a whole number of input tokens', 'write e.g. 128000') })
+    .optional(),
+});
+
+/** Schema of a GPU price entry: USD per GPU-hour per market. */
+export const gpuPriceSchema = z.strictObject({
+  on_demand: positive('USD per GPU-hour, on-demand', '3.43').optional(),
+  spot: positive('USD per GPU-hour, spot', '1.30').optional(),
+  reserved: positive('USD per GPU-hour, reserved / committed', '2.10').optional(),
+});
+
+/** Schema of a network price: one number for both directions or per direction. */
+export const networkPriceSchema = z.union(
+  [
+    nonNegative('USD per GB', '0.09'),
+    z.strictObject({
+      transmit: nonNegative('USD per GB sent', '0.09'),
+      receive: nonNegative('USD per GB received', '0'),
+    }),
+  ],
+  {
+    error: msg(
+      'expected USD per GB as a number or { transmit, receive }',
+      'write e.g. `internet: 0.09` or `internet: { transmit: 0.09, receive: 0 }`',
+    ),
+  },
+);
+
+/** Schema of a fixed monthly cost. */
+export const fixedCostSchema = z.strictObject({
+  name: name('fixed cost name', '"vector-db"'),
+  usd_per_month: positive('USD per 30-day month', '500'),
+});
+
+const windowMessage = msg(
+  'expected a window such as 30d, 7d, 1d, 12h or 90m',
+  'write a whole number followed by m (minutes), h (hours), d (days) or w (weeks)',
+);
+
+/** Schema of a budget. */
+export const budgetSchema = z.strictObject({
+  name: z
+    .string({ error: msg('expected a budget name', 'write a name such as "search-monthly"') })
+    .regex(/^[A-Za-z0-9_.:-]+$/, {
+      error: msg(
+        'expected a name of letters, digits, _ . : or -',
+        'it becomes a Prometheus label value and rule name; e.g. "search-monthly"',
+      ),
+    }),
+  amount: positive('USD', '10000'),
+  window: z.string({ error: windowMessage }).regex(/^[1-9][0-9]*(m|h|d|w)$/, { error: windowMessage }),
+  scope: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, {
+        error: msg('expected an attribute key', 'use the caller attribute name, e.g. feature or tenant'),
+      }),
+      z.string({
+        error: msg('expected a label value (string)', 'quote it, e.g. feature: "search"'),
+      }),
+      {
+        error: msg(
+          'expected a map of attribute to value',
+          'write e.g. `scope: { feature: search }`; leave it out for all spend',
+        ),
+      },
+    )
+    .optional(),
+  thresholds: z
+    .array(
+      z
+        .number({ error: msg('expected a fraction of the amount', 'write e.g. 0.8 for 80 %') })
+        .positive({ error: msg('expected a fraction > 0', 'write e.g. 0.8 for 80 %') })
+        .max(10, { error: msg('expected a fraction ≤ 10', 'thresholds are fractions: 0.8 means 80 %') }),
+      { error: msg('expected a list of fractions', 'write e.g. [0.5, 0.8, 1.0]') },
+    )
+    .min(1, { error: msg('expected at least one threshold', 'write e.g. [0.5, 0.8, 1.0] or leave it out') })
+    .optional(),
+});
+
+/** Schema of a deployment for capacity planning. */
+export const deploymentSchema = z.strictObject({
+  name: name('deployment name', '"chat-gpu"'),
+  batch_size: z
+    .number({ error: msg('expected a whole number ≥ 1', 'write e.g. 8') })
+    .int({ error: msg('expected a whole number ≥ 1', 'write e.g. 8') })
+    .positive({ error: msg('expected a whole number ≥ 1', 'write e.g. 8') }),
+  utilization_target: z
+    .number({ error: msg('expected a fraction in (0, 1]', 'write e.g. 0.7') })
+    .positive({ error: msg('expected a fraction in (0, 1]', 'write e.g. 0.7') })
+    .max(1, { error: msg('expected a fraction in (0, 1]', 'write e.g. 0.7 for 70 %') }),
+  model: name('model the deployment serves (request model)', '"llama-3.1-8b"').optional(),
+  scope: z
+    .record(z.string(), z.string({ error: msg('expected a label value (string)', 'quote it') }))
+    .optional(),
+  window_seconds: positive('seconds of traffic to average over', '60').optional(),
+});
+
+/** Schema of a price card file (YAML or JSON), snake_case keys. */
+export const priceCardSchema = z.strictObject({
+  currency: z
+    .literal('USD', {
+      error: msg('expected "USD" (the only currency supported)', 'remove `currency` or write USD'),
+    })
+    .optional(),
+  models: z.record(z.string().min(1), modelPriceSchema).optional(),
+  aliases: z.record(z.string().min(1), name('target model name', '"gpt-4o-mini"')).optional(),
+  providers: z.record(z.string().min(1), name('catalog provider id', '"openai"')).optional(),
+  multipliers: z
+    .array(multiplierSchema, { error: msg('expected a list of rules', 'write `- { factor: 0.8 }` items') })
+    .optional(),
+  gpu: z.record(z.string().min(1), gpuPriceSchema).optional(),
+  storage: z.record(z.string().min(1), nonNegative('USD per GB-month', '0.10')).optional(),
+  network: z.record(z.string().min(1), networkPriceSchema).optional(),
+  fixed: z
+    .array(fixedCostSchema, {
+      error: msg('expected a list', 'write `- { name: db, usd_per_month: 500 }` items'),
+    })
+    .optional(),
+  budgets: z
+    .array(budgetSchema, {
+      error: msg('expected a list of budgets', 'write `- { name, amount, window }` items'),
+    })
+    .optional(),
+  deployments: z
+    .array(deploymentSchema, {
+      error: msg('expected a list', 'write `- { name, batch_size, utilization_target }` items'),
+    })
+    .optional(),
+});
+
+/** A price card as written in a file or passed as an object (snake_case keys). */
+export type PriceCardInput = z.input<typeof priceCardSchema>;

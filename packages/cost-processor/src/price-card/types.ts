@@ -1,0 +1,127 @@
+import type { GpuMarket } from '@burnrate/sdk';
+
+/** Where a non-token price came from: the user's card or burnrate's shipped defaults. */
+export type UnitPriceOrigin = 'card' | 'default';
+
+/** USD per 1,000,000 tokens, by token kind. */
+export interface TokenPricesPer1M {
+  /** Uncached input tokens. */
+  input: number;
+  /** Input tokens read from the prompt cache. Defaults to `input`. */
+  cachedInput: number;
+  /** Input tokens written to the prompt cache. Defaults to `input`. */
+  cacheWrite: number;
+  /** Output tokens, reasoning included. */
+  output: number;
+}
+
+/** An explicit per-model price from the card. */
+export interface ExplicitModelPrice {
+  /** Model name or glob (`*` matches any run of characters), matched case-insensitively. */
+  pattern: string;
+  /** Only for this catalog provider id (after provider mapping), when set. */
+  provider?: string;
+  /** Prices per 1M tokens (converted from per-1K when the card said `per_tokens: 1000`). */
+  prices: TokenPricesPer1M;
+  /** Prices for calls whose input tokens exceed `thresholdTokens`. */
+  longContext?: { thresholdTokens: number; prices: TokenPricesPer1M };
+}
+
+/** A multiplier on token prices: negotiated discount or service tier. */
+export interface MultiplierRule {
+  /** Rule name (defaults to a description of its match). */
+  name: string;
+  /** Model glob, matched against the requested, response and catalog model names. */
+  model?: string;
+  /** Catalog provider id (or raw record provider) the rule is limited to. */
+  provider?: string;
+  /** Service tier the rule applies to; rules without one are discounts on the catalog price. */
+  serviceTier?: string;
+  /** Factor applied to the price. */
+  factor: number;
+  /** The rule does not apply to calls with more input tokens than this. */
+  maxInputTokens?: number;
+  /** `card` for the user's rules, `default` for the shipped service-tier table. */
+  origin: UnitPriceOrigin;
+}
+
+/** USD per GPU-hour for one market. */
+export interface GpuPrice {
+  usdPerHour: number;
+  origin: UnitPriceOrigin;
+}
+
+/** A budget, normalized. Alert rules are generated from these. */
+export interface Budget {
+  /** Unique name, usable as a Prometheus label value. */
+  name: string;
+  /** Amount in USD for one window. */
+  amountUsd: number;
+  /** The window as written, e.g. `30d`, `7d`, `1d`, `12h` (a Prometheus duration). */
+  window: string;
+  /** The window in seconds. */
+  windowSeconds: number;
+  /** Attribute matchers (all must match), e.g. `{ feature: 'search' }`; empty for all spend. */
+  scope: Record<string, string>;
+  /** Fractions of the amount that alert, ascending; default `[0.5, 0.8, 1.0]`. */
+  thresholds: number[];
+}
+
+/** A serving deployment for capacity planning. */
+export interface Deployment {
+  name: string;
+  /** Requests served concurrently per instance. */
+  batchSize: number;
+  /** Target utilization in (0, 1]. */
+  utilizationTarget: number;
+  /** Request model the deployment serves; all LLM calls when absent. */
+  model?: string;
+  /** Attribute matchers on the calls' caller attributes. */
+  scope: Record<string, string>;
+  /** Sliding window over which QPS and latency are observed, seconds (default 60). */
+  windowSeconds: number;
+}
+
+/** A fixed monthly cost, accrued per second of a 30-day month. */
+export interface FixedCost {
+  name: string;
+  usdPerMonth: number;
+}
+
+/** Network price per GB (1e9 bytes) by direction. */
+export interface NetworkPrice {
+  transmit: number;
+  receive: number;
+  origin: UnitPriceOrigin;
+}
+
+/** A loaded, validated and normalized price card. All prices in USD. */
+export interface PriceCard {
+  /** Marks a loaded card. */
+  readonly schema: 'burnrate.price-card/v1';
+  /** Always `USD`: burnrate prices in US dollars only. */
+  readonly currency: 'USD';
+  /** Explicit per-model prices, exact names first, then globs in card order. */
+  readonly models: readonly ExplicitModelPrice[];
+  /** Model aliases (exact or glob) → the model whose price applies, e.g. a fine-tune → its base. */
+  readonly aliases: readonly { pattern: string; target: string }[];
+  /** Record provider (e.g. a host such as `127.0.0.1` or `llm-gateway.internal`) → catalog provider id. */
+  readonly providers: Readonly<Record<string, string>>;
+  /** Multiplier rules: the card's first, then the shipped service-tier defaults. */
+  readonly multipliers: readonly MultiplierRule[];
+  /** USD per GPU-hour by normalized GPU model and market (card merged over defaults). */
+  readonly gpu: Readonly<Record<string, Partial<Record<GpuMarket, GpuPrice>>>>;
+  /** USD per GB-month (1e9 bytes, 30-day month) by storage class; `default` applies to other classes. */
+  readonly storage: Readonly<Record<string, { usdPerGbMonth: number; origin: UnitPriceOrigin }>>;
+  /** USD per GB by network scope. */
+  readonly network: Readonly<Record<string, NetworkPrice>>;
+  readonly fixed: readonly FixedCost[];
+  readonly budgets: readonly Budget[];
+  readonly deployments: readonly Deployment[];
+  /** `@pydantic/genai-prices` version whose catalog prices tokens. */
+  readonly catalogVersion: string;
+  /** Date of the shipped GPU/storage/network defaults (YYYY-MM-DD). */
+  readonly defaultsAsOf: string;
+  /** First 16 hex digits of the SHA-256 of the normalized card. */
+  readonly checksum: string;
+}

@@ -1,0 +1,119 @@
+import { COST_COMPONENTS } from '../ledger/ledger.js';
+import type { CostReport } from './types.js';
+
+/** Formats USD for humans: cents for ≥ $0.01, more digits below. */
+export function formatUsd(usd: number): string {
+  const abs = Math.abs(usd);
+  const digits = abs === 0 || abs >= 0.01 ? 2 : abs >= 0.0001 ? 4 : 6;
+  return `${usd < 0 ? '-' : ''}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Renders a {@link CostReport} as a readable plain-text (terminal) report. */
+export function formatReport(report: CostReport): string {
+  const out: string[] = [];
+  const hours = (report.toMs - report.fromMs) / 3_600_000;
+  out.push('burnrate cost report (USD)');
+  out.push(
+    `period: ${new Date(report.fromMs).toISOString()} → ${new Date(report.toMs).toISOString()} (${hours.toFixed(2)} h)`,
+  );
+  out.push(`total: ${formatUsd(report.totalUsd)}`);
+  out.push('');
+  out.push(
+    table(
+      ['component', 'USD', 'share'],
+      COST_COMPONENTS.map((c) => [
+        c,
+        formatUsd(report.components[c].usd),
+        `${(report.components[c].share * 100).toFixed(1)} %`,
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(`queries: ${report.queries}`);
+  if (report.costPerQueryUsd !== undefined) out.push(`cost per query: ${formatUsd(report.costPerQueryUsd)}`);
+  if (report.fullyLoadedCostPerQueryUsd !== undefined) {
+    out.push(`cost per query incl. fixed: ${formatUsd(report.fullyLoadedCostPerQueryUsd)}`);
+  }
+  const t = report.tokens;
+  out.push(
+    `tokens: input ${t.input} (cache read ${t.cacheRead}, cache write ${t.cacheWrite}), output ${t.output} (reasoning ${t.reasoning})`,
+  );
+  if (report.models.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['model', 'calls', 'input tok', 'output tok', 'USD'],
+        report.models.map((m) => [
+          `${m.provider}/${m.model}`,
+          String(m.calls),
+          String(m.inputTokens),
+          String(m.outputTokens),
+          formatUsd(m.usd),
+        ]),
+      ),
+    );
+  }
+  if (report.gpus.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['gpu', 'market', 'GPU-hours', '$/h', 'USD'],
+        report.gpus.map((g) => [
+          g.gpu,
+          g.market,
+          (g.gpuSeconds / 3600).toFixed(2),
+          g.usdPerHour.toFixed(2),
+          formatUsd(g.usd),
+        ]),
+      ),
+    );
+  }
+  const strategies = Object.entries(report.savings.byStrategy);
+  if (strategies.length > 0) {
+    out.push('');
+    out.push(`savings: ${formatUsd(report.savings.totalUsd)}`);
+    out.push(
+      table(
+        ['strategy', 'USD saved'],
+        strategies.map(([s, usd]) => [s, formatUsd(usd)]),
+      ),
+    );
+  }
+  if (report.unpriced.length > 0) {
+    out.push('');
+    out.push('UNPRICED usage (not included in the total):');
+    out.push(
+      table(
+        ['subject', 'reason', 'amount'],
+        report.unpriced.map((u) => [u.subject, u.reason, `${u.amount} ${u.unit}`]),
+      ),
+    );
+    for (const u of report.unpriced) out.push(`  ${u.subject}: ${u.detail}`);
+  }
+  if (report.revenueUsd !== undefined) {
+    out.push('');
+    out.push(`revenue: ${formatUsd(report.revenueUsd)}`);
+    if (report.roiPercent !== undefined) out.push(`ROI: ${report.roiPercent.toFixed(1)} %`);
+  }
+  if (report.recommendations.length > 0) {
+    out.push('');
+    out.push('recommendations:');
+    report.recommendations.forEach((r, i) => {
+      const usd = r.estimatedSavingsUsd !== undefined ? ` (saves ~${formatUsd(r.estimatedSavingsUsd)})` : '';
+      out.push(`  ${i + 1}. [${r.rule}] ${r.action}${usd}`);
+      if (r.basis) out.push(`     basis: ${r.basis}`);
+    });
+  }
+  out.push('');
+  out.push(
+    `price card ${report.priceCard.checksum}, catalog @pydantic/genai-prices ${report.priceCard.catalogVersion}, defaults as of ${report.priceCard.defaultsAsOf}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,53 @@
+import type { CostComponent, GpuSpend, ModelSpend, TokenTotals, UnpricedUsage } from '../ledger/ledger.js';
+import type { PriceSource } from '../pricing/types.js';
+
+/** Spend on one component and its share of the total. */
+export interface ComponentCost {
+  usd: number;
+  /** Fraction of the total in [0, 1]; 0 when the total is 0. */
+  share: number;
+}
+
+/** A recommendation from the report rules (DESIGN §5). */
+export interface Recommendation {
+  /** Stable id, e.g. `gpu.int8_quantization`. */
+  id: string;
+  /** The rule that fired, e.g. `gpu share 97.6 % > 50 %`. */
+  rule: string;
+  /** What to do. */
+  action: string;
+  /** USD the action would have saved over the report period, when the data allows an estimate. */
+  estimatedSavingsUsd?: number;
+  /** How the estimate was made. */
+  basis?: string;
+}
+
+/** The cost report (from the in-process ledger). All amounts in USD. */
+export interface CostReport {
+  currency: 'USD';
+  /** Period covered, ms since epoch. */
+  fromMs: number;
+  toMs: number;
+  totalUsd: number;
+  components: Record<CostComponent, ComponentCost>;
+  /** USD by price source. */
+  bySource: Partial<Record<PriceSource, number>>;
+  /** LLM calls seen (N_queries). */
+  queries: number;
+  /** (total − fixed) / queries: C_query; undefined without queries. */
+  costPerQueryUsd?: number;
+  /** total / queries, fixed costs included; undefined without queries. */
+  fullyLoadedCostPerQueryUsd?: number;
+  tokens: TokenTotals;
+  models: ModelSpend[];
+  gpus: GpuSpend[];
+  savings: { totalUsd: number; byStrategy: Record<string, number> };
+  unpriced: UnpricedUsage[];
+  responseCache: { hits: number; misses: number };
+  /** Revenue recorded, if any. */
+  revenueUsd?: number;
+  /** (revenue − cost) / cost × 100, when revenue was recorded and cost > 0. */
+  roiPercent?: number;
+  recommendations: Recommendation[];
+  priceCard: { checksum: string; catalogVersion: string; defaultsAsOf: string };
+}
