@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx --no-install tsx
+#!/usr/bin/env -S node --import tsx
 /**
  * `burnrate-sim`: runs the simulator until SIGINT or SIGTERM.
  *
