@@ -11,7 +11,10 @@ import { startSimulator } from './server.js';
 export const DEFAULT_BIN_PORT = 8787;
 
 async function main(): Promise<void> {
+  // `pnpm start -- --port 0` passes the `--` through; skip it.
+  const argv = process.argv.slice(2);
   const { values } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       port: { type: 'string', short: 'p', default: String(DEFAULT_BIN_PORT) },
       host: { type: 'string', default: '127.0.0.1' },
