@@ -45,6 +45,7 @@ export function requiredInstances(input: CapacityInput): number {
   );
   const exact = (qps * latencySeconds) / (batchSize * utilizationTarget);
   // Guard against float noise such as 2.0000000000000004 rounding up to 3.
+  if (exact <= 0) return 0;
   return Math.ceil(exact - 1e-9 * Math.max(1, exact));
 }
 

@@ -84,20 +84,22 @@ function readCardFile(path: string): { value: unknown; issues: PriceCardIssue[] 
     const reason = error instanceof Error ? error.message : String(error);
     return {
       value: undefined,
-      issues: [{ path: '', expected: 'a readable YAML or JSON file', got: reason, fix: 'check the path' }],
+      issues: [
+        { path: '', expected: 'expected a readable YAML or JSON file', got: reason, fix: 'check the path' },
+      ],
     };
   }
   return parseText(text);
 }
 
 function parseText(text: string): { value: unknown; issues: PriceCardIssue[] } {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       value: undefined,
       issues: doc.errors.map((e) => ({
         path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
-        expected: 'valid YAML or JSON',
+        expected: 'expected valid YAML or JSON',
         got: e.message.split('\n')[0] ?? e.code,
         fix: 'fix the syntax at that position',
       })),
@@ -171,7 +173,7 @@ function zodIssues(zodIssueList: readonly z.core.$ZodIssue[], raw: unknown): Pri
         const suggestion = didYouMean(key, known);
         out.push({
           path: formatPath([...issue.path, key]),
-          expected: `a known key (${known.join(', ')})`,
+          expected: `expected a known key (${known.join(', ')})`,
           got: `unknown key "${key}"`,
           fix: suggestion ? `did you mean "${suggestion}"?` : 'remove it',
         });
@@ -202,7 +204,7 @@ type ParsedCard = z.output<typeof priceCardSchema>;
 function semanticIssues(card: ParsedCard): PriceCardIssue[] {
   const issues: PriceCardIssue[] = [];
   const add = (path: string, expected: string, got: unknown, fix: string): void => {
-    issues.push({ path, expected, got: renderValue(got), fix });
+    issues.push({ path, expected: `expected ${expected}`, got: renderValue(got), fix });
   };
 
   for (const [host, id] of Object.entries(card.providers ?? {})) {

@@ -100,6 +100,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
   const warned = new Set<string>();
   const storage = new Map<string, StorageLevel>();
   const reservations = new Map<string, HeldReservation>();
+  const heldPairs = new Map<string, { gpu: string; market: string }>();
   let accruedToMs = startedAtMs;
   let shutDown = false;
 
@@ -269,6 +270,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     const seconds = Number.isFinite(record.gpuSeconds) && record.gpuSeconds > 0 ? record.gpuSeconds : 0;
     if (record.reservation) {
       if (record.reservation.held && result.kind === 'priced') {
+        heldPairs.set(`${record.gpu}|${record.market}`, { gpu: record.gpu, market: record.market });
         reservations.set(record.reservation.id, {
           gpu: record.gpu,
           market: record.market,
@@ -367,6 +369,8 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     })
     .addCallback((result) => {
       const sums = new Map<string, { gpu: string; market: string; usd: number }>();
+      // Pairs held before report 0 once released (the gauge keeps its last value otherwise).
+      for (const [key, pair] of heldPairs) sums.set(key, { ...pair, usd: 0 });
       for (const r of reservations.values()) {
         const key = `${r.gpu}|${r.market}`;
         const s = sums.get(key) ?? { gpu: r.gpu, market: r.market, usd: 0 };

@@ -1,0 +1,252 @@
+import { ATTR, COST_BUCKETS_USD, COST_METRIC } from '@burnrate/sdk';
+import { describe, expect, it } from 'vitest';
+import { type CostProcessorOptions, createCostProcessor } from '../src/processor/create-cost-processor.js';
+import { gpu, llm, manualClock, micros, points, storageLevel, testMeter, total } from './helpers.js';
+
+function setup(priceCard: CostProcessorOptions['priceCard'] = {}) {
+  const { meterProvider, reader } = testMeter();
+  const clock = manualClock();
+  const warnings: string[] = [];
+  const processor = createCostProcessor({
+    priceCard,
+    meterProvider,
+    clock: clock.now,
+    logger: { warn: (m) => warnings.push(m) },
+  });
+  return { processor, reader, clock, warnings };
+}
+
+describe('burnrate.cost.usd and burnrate.request.cost.usd', () => {
+  it('records API dollars with model, provider, price source and caller attributes', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(
+      llm(
+        'gpt-4o',
+        { input: 1_000_000, output: 1_000_000 },
+        { responseModel: 'gpt-4o-2024-08-06', attributes: { feature: 'search' } },
+      ),
+    );
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(cost).toHaveLength(1);
+    expect(cost[0]?.attributes).toEqual({
+      feature: 'search',
+      [ATTR.costComponent]: 'api',
+      [ATTR.providerName]: 'openai',
+      [ATTR.requestModel]: 'gpt-4o',
+      [ATTR.responseModel]: 'gpt-4o-2024-08-06',
+      [ATTR.priceSource]: 'catalog',
+      [ATTR.pricedModel]: 'gpt-4o',
+    });
+    expect(micros(cost[0]?.value ?? 0)).toBe(12_500_000);
+  });
+
+  it('records each call in the request-cost histogram with dollar buckets', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(llm('gpt-4o-mini', { input: 1000, output: 1000 }));
+    processor.onUsage(llm('gpt-4o-mini', { input: 1000, output: 1000 }));
+    const [h] = await points(reader, COST_METRIC.requestCost);
+    expect(h?.histogram?.count).toBe(2);
+    expect(micros(h?.histogram?.sum ?? 0)).toBe(1500); // 2 × (1000 × 0.15 + 1000 × 0.60) / 1M
+    expect(h?.histogram?.boundaries).toEqual([...COST_BUCKETS_USD]);
+  });
+
+  it('prices GPU time by model and market: 2 H100-hours on demand = $13.76', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(gpu('H100', 7200, { workload: 'training' }));
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(
+      total(cost, { [ATTR.costComponent]: 'gpu', [ATTR.gpuModel]: 'H100', [ATTR.gpuMarket]: 'on_demand' }),
+    ).toBeCloseTo(13.76, 10);
+    expect(cost[0]?.attributes[ATTR.priceSource]).toBe('default');
+  });
+
+  it('prices network egress per GB and scope', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage({
+      kind: 'network',
+      timeMs: 0,
+      attributes: {},
+      direction: 'transmit',
+      scope: 'internet',
+      bytes: 50e9,
+    });
+    processor.onUsage({
+      kind: 'network',
+      timeMs: 0,
+      attributes: {},
+      direction: 'receive',
+      scope: 'internet',
+      bytes: 50e9,
+    });
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { [ATTR.costComponent]: 'network' })).toBeCloseTo(4.5, 10);
+  });
+});
+
+describe('savings', () => {
+  it('counts spot savings as GPU-seconds × (on-demand − spot)', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(gpu('a100-80gb', 36_000, { market: 'spot' }));
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { [ATTR.costComponent]: 'gpu' })).toBeCloseTo(13.0, 10); // 10 h × $1.30
+    const savings = await points(reader, COST_METRIC.savings);
+    expect(total(savings, { [ATTR.savingsStrategy]: 'spot' })).toBeCloseTo(21.3, 10); // 10 h × ($3.43 − $1.30)
+  });
+
+  it('counts prompt-cache savings and flex-tier savings per call', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(llm('gpt-4o-mini', { input: 500_000, cacheRead: 400_000, output: 100_000 }));
+    processor.onUsage(llm('o3', { input: 1_000_000 }, { serviceTier: 'flex' }));
+    const savings = await points(reader, COST_METRIC.savings);
+    expect(micros(total(savings, { [ATTR.savingsStrategy]: 'prompt_cache' }))).toBe(30_000);
+    expect(micros(total(savings, { [ATTR.savingsStrategy]: 'flex' }))).toBe(1_000_000);
+  });
+
+  it('values a response-cache hit at the average cost of that model’s calls so far', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(llm('gpt-4o', { input: 1_000_000 }));
+    processor.onUsage(llm('gpt-4o', { input: 3_000_000 }));
+    processor.onUsage({ kind: 'cache', timeMs: 0, attributes: {}, result: 'hit', model: 'gpt-4o' });
+    const savings = await points(reader, COST_METRIC.savings);
+    expect(micros(total(savings, { [ATTR.savingsStrategy]: 'response_cache' }))).toBe(5_000_000);
+  });
+});
+
+describe('unpriced usage', () => {
+  it('counts an unknown model as unpriced tokens, not $0, and warns once', async () => {
+    const { processor, reader, warnings } = setup();
+    processor.onUsage(llm('ft:gpt-4o-mini:acme::x', { input: 100, output: 50 }));
+    processor.onUsage(llm('ft:gpt-4o-mini:acme::x', { input: 100, output: 50 }));
+    expect(await points(reader, COST_METRIC.cost)).toEqual([]);
+    const unpriced = await points(reader, COST_METRIC.unpricedUsage);
+    expect(total(unpriced, { [ATTR.unpricedReason]: 'unknown_model', [ATTR.unit]: 'token' })).toBe(300);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('ft:gpt-4o-mini:acme::x');
+    expect(processor.report().unpriced).toEqual([
+      expect.objectContaining({
+        reason: 'unknown_model',
+        unit: 'token',
+        subject: 'openai/ft:gpt-4o-mini:acme::x',
+        amount: 300,
+      }),
+    ]);
+  });
+
+  it('counts GPU-seconds of a GPU without a price for its market as unpriced', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(gpu('h100', 3600, { market: 'reserved' }));
+    const unpriced = await points(reader, COST_METRIC.unpricedUsage);
+    expect(total(unpriced, { [ATTR.unpricedReason]: 'no_price_for_market', [ATTR.unit]: 'gpu_second' })).toBe(
+      3600,
+    );
+  });
+
+  it('counts a stream that ended without usage as one unpriced request', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(
+      llm('gpt-4o', {}, { usageSource: 'missing', streaming: true, errorType: 'APIUserAbortError' }),
+    );
+    const unpriced = await points(reader, COST_METRIC.unpricedUsage);
+    expect(total(unpriced, { [ATTR.unpricedReason]: 'usage_missing', [ATTR.unit]: 'request' })).toBe(1);
+  });
+
+  it('never throws from onUsage, even for a malformed record', () => {
+    const { processor } = setup();
+    expect(() => processor.onUsage({ kind: 'llm' } as never)).not.toThrow();
+    expect(() => processor.onUsage({ kind: 'weird' } as never)).not.toThrow();
+  });
+});
+
+describe('accrual over time (fake clock)', () => {
+  it('integrates storage bytes × time between levels: 100 GB for 15 days then 200 GB for 15 days = $15', async () => {
+    const { processor, reader, clock } = setup({ storage: { default: 0.1 } });
+    processor.onUsage(storageLevel(100e9));
+    clock.advance(15 * 86_400_000);
+    processor.onUsage(storageLevel(200e9));
+    clock.advance(15 * 86_400_000);
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { [ATTR.costComponent]: 'storage', [ATTR.storageClass]: 'default' })).toBeCloseTo(
+      15,
+      10,
+    );
+  });
+
+  it('accrues fixed monthly costs per second of a 30-day month', async () => {
+    const { processor, reader, clock } = setup({ fixed: [{ name: 'vector-db', usd_per_month: 600 }] });
+    clock.advance(86_400_000); // one day
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { [ATTR.costComponent]: 'fixed', [ATTR.fixedCostName]: 'vector-db' })).toBeCloseTo(
+      20,
+      10,
+    );
+    clock.advance(86_400_000);
+    expect(processor.report().components.fixed.usd).toBeCloseTo(40, 10);
+  });
+});
+
+describe('gauges', () => {
+  it('reports the $/h of GPUs held by reservations until released', async () => {
+    const { processor, reader } = setup({ gpu: { h100: { reserved: 4 } } });
+    processor.onUsage(
+      gpu('h100', 60, { count: 8, market: 'reserved', reservation: { id: 'r1', held: true } }),
+    );
+    const held = await points(reader, COST_METRIC.gpuHourlyCost);
+    expect(held).toEqual([
+      { attributes: { [ATTR.gpuModel]: 'h100', [ATTR.gpuMarket]: 'reserved' }, value: 32 },
+    ]);
+    processor.onUsage(
+      gpu('h100', 30, { count: 8, market: 'reserved', reservation: { id: 'r1', held: false } }),
+    );
+    expect(await points(reader, COST_METRIC.gpuHourlyCost)).toEqual([
+      { attributes: { [ATTR.gpuModel]: 'h100', [ATTR.gpuMarket]: 'reserved' }, value: 0 },
+    ]);
+  });
+
+  it('exposes one budget-limit series per budget, the card info and the card prices', async () => {
+    const { processor, reader } = setup({
+      models: { 'gpt-4': { per_tokens: 1000, input: 0.03, output: 0.06 } },
+      budgets: [
+        { name: 'monthly', amount: 1000, window: '30d' },
+        { name: 'search-daily', amount: 20, window: '1d', scope: { feature: 'search' } },
+      ],
+    });
+    expect(await points(reader, COST_METRIC.budgetLimit)).toEqual([
+      { attributes: { [ATTR.budget]: 'monthly', [ATTR.budgetWindow]: '30d' }, value: 1000 },
+      { attributes: { [ATTR.budget]: 'search-daily', [ATTR.budgetWindow]: '1d' }, value: 20 },
+    ]);
+    expect(await points(reader, COST_METRIC.priceCardInfo)).toEqual([
+      {
+        attributes: {
+          [ATTR.catalogVersion]: '0.1.8',
+          [ATTR.cardChecksum]: processor.priceCard.checksum,
+          [ATTR.cardDefaultsAsOf]: processor.priceCard.defaultsAsOf,
+        },
+        value: 1,
+      },
+    ]);
+    const prices = await points(reader, COST_METRIC.price);
+    expect(total(prices, { [ATTR.pricedModel]: 'gpt-4', [ATTR.tokenKind]: 'output' })).toBeCloseTo(
+      0.00006,
+      12,
+    );
+    expect(total(prices, { [ATTR.gpuModel]: 'a100-80gb', [ATTR.gpuMarket]: 'on_demand' })).toBe(3.43);
+  });
+
+  it('computes required instances per deployment from observed QPS and latency', async () => {
+    const { processor, reader } = setup({
+      deployments: [
+        { name: 'chat', batch_size: 4, utilization_target: 0.5, model: 'llama-*', window_seconds: 10 },
+      ],
+    });
+    for (let i = 0; i < 100; i++)
+      processor.onUsage(llm('llama-3.1-8b', { input: 10, output: 10 }, { provider: 'openai', durationS: 2 }));
+    processor.onUsage(llm('gpt-4o', { input: 10 }, { durationS: 50 }));
+    // 10 QPS × 2 s / (4 × 0.5) = 10
+    expect(await points(reader, COST_METRIC.requiredInstances)).toEqual([
+      { attributes: { [ATTR.deployment]: 'chat' }, value: 10 },
+    ]);
+    expect(processor.capacity()).toEqual([
+      { deployment: 'chat', qps: 10, latencySeconds: 2, requiredInstances: 10 },
+    ]);
+  });
+});
