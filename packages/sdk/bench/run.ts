@@ -19,8 +19,15 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   created: 1,
   model: 'gpt-4o-mini-2024-07-18',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop', logprobs: null }],
-  usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14, prompt_tokens_details: { cached_tokens: 0 } },
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop', logprobs: null },
+  ],
+  usage: {
+    prompt_tokens: 12,
+    completion_tokens: 2,
+    total_tokens: 14,
+    prompt_tokens_details: { cached_tokens: 0 },
+  },
 });
 const chunks = Array.from({ length: 20 }, (_, i) =>
   JSON.stringify({
@@ -41,7 +48,10 @@ const usageChunk = JSON.stringify({
 });
 
 const fakeFetch = async (_url: unknown, init?: { body?: unknown }): Promise<Response> => {
-  const body = JSON.parse(String(init?.body ?? '{}')) as { stream?: boolean; stream_options?: { include_usage?: boolean } };
+  const body = JSON.parse(String(init?.body ?? '{}')) as {
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
+  };
   if (!body.stream) return new Response(completion, { headers: { 'content-type': 'application/json' } });
   const frames = [...chunks, ...(body.stream_options?.include_usage ? [usageChunk] : [])];
   const sse = `${frames.map((f) => `data: ${f}\n\n`).join('')}data: [DONE]\n\n`;
@@ -51,7 +61,11 @@ const fakeFetch = async (_url: unknown, init?: { body?: unknown }): Promise<Resp
 const meterProvider = new MeterProvider({ readers: [new NullReader()] });
 const recorder = createUsageRecorder({ meterProvider });
 const rawCounter = meterProvider.getMeter('raw').createCounter('raw.tokens');
-const rawAttrs = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', feature: 'search' };
+const rawAttrs = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.request.model': 'gpt-4o-mini',
+  feature: 'search',
+};
 const call: LlmCall = {
   provider: 'openai',
   operation: 'chat',
@@ -63,7 +77,11 @@ const call: LlmCall = {
   streaming: false,
 };
 
-const opts = { apiKey: 'sk-bench', baseURL: 'http://bench.invalid/v1', fetch: fakeFetch as unknown as typeof fetch };
+const opts = {
+  apiKey: 'sk-bench',
+  baseURL: 'http://bench.invalid/v1',
+  fetch: fakeFetch as unknown as typeof fetch,
+};
 const bare = new OpenAI(opts);
 const wrapped = instrumentOpenAI(new OpenAI(opts), { recorder });
 const req = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -103,8 +121,16 @@ const mean = (name: string): number => {
   return (t as { latency: { mean: number } }).latency.mean * 1000; // ms → µs
 };
 const rows = [
-  ['recording one call', 'raw OTel Counter.add ×5 (baseline)', 'recorder.recordLlm (5 counters + histogram + guard)'],
-  ['non-streaming call', 'bare client: chat.completions.create (baseline)', 'instrumented client: chat.completions.create'],
+  [
+    'recording one call',
+    'raw OTel Counter.add ×5 (baseline)',
+    'recorder.recordLlm (5 counters + histogram + guard)',
+  ],
+  [
+    'non-streaming call',
+    'bare client: chat.completions.create (baseline)',
+    'instrumented client: chat.completions.create',
+  ],
   ['streaming call', 'bare client: 20-chunk stream (baseline)', 'instrumented client: 20-chunk stream'],
 ] as const;
 console.log('case                 baseline µs   burnrate µs   ratio   added µs');

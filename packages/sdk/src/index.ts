@@ -19,6 +19,13 @@ export {
   startNvidiaSmiSampler,
 } from './gpu/nvidia-smi-sampler.js';
 export {
+  type InstrumentKind,
+  METRIC_SPECS,
+  type MetricSpec,
+  prometheusNameOf,
+  renderMetricReference,
+} from './metric-specs.js';
+export {
   type InstrumentOpenAIOptions,
   instrumentOpenAI,
   type OpenAILike,

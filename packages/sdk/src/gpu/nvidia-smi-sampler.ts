@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { diag, type MeterProvider, metrics } from '@opentelemetry/api';
+import { specOptions } from '../metric-specs.js';
 import { ATTR, METRIC } from '../semconv.js';
 import { VERSION } from '../version.js';
 
@@ -43,14 +44,8 @@ export function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {}): Nv
   const command = options.command ?? 'nvidia-smi';
   const timeout = options.timeoutMs ?? 5000;
   const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('@burnrate/sdk', VERSION);
-  const utilization = meter.createObservableGauge(METRIC.gpuUtilization, {
-    unit: '1',
-    description: 'GPU utilization (0–1) from nvidia-smi',
-  });
-  const memory = meter.createObservableGauge(METRIC.gpuMemoryUsage, {
-    unit: 'By',
-    description: 'GPU memory used, from nvidia-smi',
-  });
+  const utilization = meter.createObservableGauge(METRIC.gpuUtilization, specOptions(METRIC.gpuUtilization));
+  const memory = meter.createObservableGauge(METRIC.gpuMemoryUsage, specOptions(METRIC.gpuMemoryUsage));
   let warned = false;
 
   const sample = (): Promise<GpuSample[]> =>

@@ -1,0 +1,292 @@
+import type { MetricOptions } from '@opentelemetry/api';
+import { ATTR, COST_METRIC, METRIC, prometheusName } from './semconv.js';
+
+/** The OpenTelemetry instrument kind of a metric. */
+export type InstrumentKind = 'Counter' | 'UpDownCounter' | 'Histogram' | 'Gauge';
+
+/** One metric of the contract: what it is, in which unit, with which attributes. */
+export interface MetricSpec {
+  /** OpenTelemetry name. */
+  name: string;
+  instrument: InstrumentKind;
+  /** UCUM unit, as given to the instrument. */
+  unit: string;
+  description: string;
+  /** Attribute keys beyond the caller's (feature, tenant, ...). */
+  attributes: readonly string[];
+  /** The package that records it. */
+  recordedBy: '@burnrate/sdk' | '@burnrate/cost-processor';
+}
+
+const GENAI = [
+  ATTR.operationName,
+  ATTR.providerName,
+  ATTR.requestModel,
+  ATTR.responseModel,
+  ATTR.serverAddress,
+  ATTR.serverPort,
+];
+const GPU = [ATTR.gpuModel, ATTR.gpuMarket, ATTR.workload, ATTR.requestModel];
+const sdk = '@burnrate/sdk' as const;
+const cost = '@burnrate/cost-processor' as const;
+
+/** The metric contract (DESIGN §3) as data: docs, dashboards and drift tests read it. */
+export const METRIC_SPECS: readonly MetricSpec[] = [
+  {
+    name: METRIC.inputTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens, cached input included',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.outputTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Output tokens, reasoning included',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheReadTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens read from the provider prompt cache',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheWriteTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens written to the provider prompt cache',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.reasoningTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Reasoning output tokens',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.inferenceDuration,
+    instrument: 'Histogram',
+    unit: 's',
+    description: 'Duration of a GenAI inference call, to its last chunk; error.type on failure',
+    attributes: [...GENAI, ATTR.errorType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.timeToFirstChunk,
+    instrument: 'Histogram',
+    unit: 's',
+    description: 'Time to the first chunk of a streaming GenAI call',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.legacyTokenUsage,
+    instrument: 'Histogram',
+    unit: '{token}',
+    description: 'Tokens per call (legacy GenAI metric; opt-in with legacyMetrics)',
+    attributes: [...GENAI, ATTR.tokenType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.legacyOperationDuration,
+    instrument: 'Histogram',
+    unit: 's',
+    description: 'GenAI operation duration (legacy GenAI metric; opt-in with legacyMetrics)',
+    attributes: [...GENAI, ATTR.errorType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuTime,
+    instrument: 'Counter',
+    unit: 's',
+    description: 'GPU-seconds: wall time × GPUs',
+    attributes: GPU,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuAllocated,
+    instrument: 'UpDownCounter',
+    unit: '{gpu}',
+    description: 'GPUs held by reservations',
+    attributes: GPU,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuUtilization,
+    instrument: 'Gauge',
+    unit: '1',
+    description: 'GPU utilization (0–1) from nvidia-smi',
+    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuMemoryUsage,
+    instrument: 'Gauge',
+    unit: 'By',
+    description: 'GPU memory used, from nvidia-smi',
+    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.storageUsage,
+    instrument: 'Gauge',
+    unit: 'By',
+    description: 'Bytes held in storage',
+    attributes: [ATTR.storageClass],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.networkIo,
+    instrument: 'Counter',
+    unit: 'By',
+    description: 'Bytes moved over the network',
+    attributes: [ATTR.networkDirection, ATTR.networkScope],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheRequests,
+    instrument: 'Counter',
+    unit: '{request}',
+    description: 'Application response-cache lookups by result',
+    attributes: [ATTR.cacheResult, ATTR.requestModel],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.revenue,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Revenue attributed to LLM features',
+    attributes: [],
+    recordedBy: sdk,
+  },
+  {
+    name: COST_METRIC.cost,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Dollars spent, by component (api/gpu/storage/network/fixed)',
+    attributes: [
+      ATTR.costComponent,
+      ATTR.providerName,
+      ATTR.requestModel,
+      ATTR.gpuModel,
+      ATTR.gpuMarket,
+      ATTR.priceSource,
+    ],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.requestCost,
+    instrument: 'Histogram',
+    unit: '{USD}',
+    description: 'Cost of one LLM call (C_query)',
+    attributes: [ATTR.providerName, ATTR.requestModel],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.savings,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Dollars saved, by strategy',
+    attributes: [ATTR.savingsStrategy, ATTR.requestModel],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.unpricedUsage,
+    instrument: 'Counter',
+    unit: '1',
+    description: 'Usage with no price (tokens or GPU-seconds), with the reason',
+    attributes: [ATTR.unpricedReason, ATTR.unit, ATTR.requestModel],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.gpuHourlyCost,
+    instrument: 'Gauge',
+    unit: '{USD}/h',
+    description: 'Current $/hour of the GPUs held',
+    attributes: [ATTR.gpuModel, ATTR.gpuMarket],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.budgetLimit,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description: 'Configured budget amounts, one series per budget',
+    attributes: [ATTR.budget, ATTR.budgetWindow],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.price,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description: 'The price card as series (USD per unit)',
+    attributes: [ATTR.requestModel, ATTR.tokenKind, ATTR.gpuModel, ATTR.gpuMarket, ATTR.unit],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.priceCardInfo,
+    instrument: 'Gauge',
+    unit: '1',
+    description: 'Price card catalog version, checksum and age',
+    attributes: [ATTR.catalogVersion, ATTR.cardChecksum],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.requiredInstances,
+    instrument: 'Gauge',
+    unit: '{instance}',
+    description: 'Instances needed for observed QPS and latency, per deployment',
+    attributes: [ATTR.deployment],
+    recordedBy: cost,
+  },
+];
+
+/**
+ * Instrument options for a metric of the contract: its unit and description, plus bucket advice
+ * where given. Throws for a name that is not in {@link METRIC_SPECS} (a programming error).
+ */
+export function specOptions(name: string, buckets?: readonly number[]): MetricOptions {
+  const spec = METRIC_SPECS.find((s) => s.name === name);
+  if (!spec) throw new Error(`burnrate: ${name} is not in METRIC_SPECS`);
+  return {
+    unit: spec.unit,
+    description: spec.description,
+    ...(buckets && { advice: { explicitBucketBoundaries: [...buckets] } }),
+  };
+}
+
+/** The Prometheus series name the JS exporter produces for a spec (counters get `_total`). */
+export function prometheusNameOf(spec: MetricSpec): string {
+  return prometheusName(spec.name, spec.instrument === 'Counter' ? 'counter' : 'gauge');
+}
+
+/** Renders the metric reference as a Markdown table (docs/metrics.md is generated from this). */
+export function renderMetricReference(specs: readonly MetricSpec[] = METRIC_SPECS): string {
+  const rows = specs.map(
+    (s) =>
+      `| \`${s.name}\` | \`${prometheusNameOf(s)}\`${s.instrument === 'Histogram' ? ' (`_bucket`, `_sum`, `_count`)' : ''} | ${s.instrument} | \`${s.unit}\` | ${s.description} | ${s.attributes.map((a) => `\`${a}\``).join(', ') || '—'} | ${s.recordedBy} |`,
+  );
+  return [
+    '# Metric reference',
+    '',
+    '<!-- Generated from packages/sdk/src/metric-specs.ts by `pnpm run gen:docs`; a test fails when this file drifts. -->',
+    '',
+    'OpenTelemetry names, and the Prometheus names the JS Prometheus exporter gives them (`.` → `_`, `_total`',
+    'on counters, no unit suffix). Every metric also carries the caller attributes that pass the cardinality',
+    'guard (default allow-list: feature, tenant, user, team, environment, service, route, workflow,',
+    'experiment, variant).',
+    '',
+    '| OpenTelemetry name | Prometheus name | instrument | unit | what | attributes | recorded by |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
