@@ -55,7 +55,11 @@ export function formatReport(report: CostReport): string {
           String(m.calls),
           String(m.inputTokens),
           String(m.outputTokens),
-          formatUsd(m.usd),
+          m.pricedCalls === 0
+            ? 'UNPRICED'
+            : m.pricedCalls < m.calls
+              ? `${formatUsd(m.usd)} + ${m.calls - m.pricedCalls} unpriced`
+              : formatUsd(m.usd),
         ]),
       ),
     );
