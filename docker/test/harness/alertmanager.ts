@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './poll.js';
+import { freePort } from './ports.js';
+import { type ManagedProcess, spawnManaged } from './process.js';
+
+/** An alert as listed by Alertmanager's `/api/v2/alerts`. */
+export interface AmAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy: string[]; silencedBy: string[] };
+  receivers: Array<{ name: string }>;
+}
+
+/** A running Alertmanager started by the harness. */
+export interface RunningAlertmanager {
+  /** Base URL, e.g. `http://127.0.0.1:41235`. */
+  readonly url: string;
+  readonly dir: string;
+  readonly process: ManagedProcess;
+  /** Alerts Alertmanager holds, including inhibited ones. */
+  alerts(): Promise<AmAlert[]>;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Alertmanager (Debian's `prometheus-alertmanager`) in the foreground on 127.0.0.1 and
+ * a free port, with clustering off and its data in a new temp directory; resolves once `/-/ready`
+ * answers.
+ */
+export async function startAlertmanager(options: {
+  config: string;
+  binary?: string;
+  timeoutMs?: number;
+}): Promise<RunningAlertmanager> {
+  const dir = mkdtempSync(join(tmpdir(), 'burnrate-alertmanager-'));
+  writeFileSync(join(dir, 'alertmanager.yml'), options.config);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawnManaged('alertmanager', options.binary ?? 'prometheus-alertmanager', [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  const stop = async (): Promise<void> => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`alertmanager exited: ${proc.output()}`);
+        return (await fetch(`${url}/-/ready`)).ok;
+      },
+      { what: 'alertmanager /-/ready', timeoutMs: options.timeoutMs ?? 30_000, context: proc.output },
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    url,
+    dir,
+    process: proc,
+    async alerts() {
+      const res = await fetch(
+        `${url}/api/v2/alerts?active=true&inhibited=true&silenced=true&unprocessed=true`,
+      );
+      return (await res.json()) as AmAlert[];
+    },
+    stop,
+  };
+}
