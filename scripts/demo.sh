@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
-exec pnpm --silent demo "$@"
+cd examples && exec ./node_modules/.bin/tsx demo/main.ts "$@"

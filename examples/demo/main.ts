@@ -1,0 +1,266 @@
+/**
+ * The burnrate demo: a realistic LLM workload through an instrumented `openai` client against the
+ * local simulator, priced live, served on /metrics, ending with the cost report and a capacity plan.
+ * `./scripts/demo.sh --help` lists the options.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  type CostProcessor,
+  createCostProcessor,
+  formatReport,
+  formatUsd,
+  loadPriceCard,
+  PriceCardError,
+  requiredInstances,
+} from '@burnrate/cost-processor';
+import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
+import { METRIC, prometheusName } from '@burnrate/sdk';
+import { setupBurnrate } from '@burnrate/sdk/setup';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import OpenAI from 'openai';
+import { showProgress } from './progress.js';
+import { oneRequest, seeded, type WorkloadStats } from './workload.js';
+
+const DEFAULT_CARD = fileURLToPath(new URL('./price-card.yaml', import.meta.url));
+
+function positive(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag}: expected a number > 0, got "${value}"`);
+    return n;
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new InvalidArgumentError(
+      `--port: expected an integer 0–65535 (0 picks a free port), got "${value}"`,
+    );
+  }
+  return n;
+}
+
+interface DemoOptions {
+  duration: number;
+  rate: number;
+  port: number;
+  host: string;
+  card: string;
+  seed: number;
+  keepServing: boolean;
+  realOpenai: boolean;
+  json: boolean;
+}
+
+const program = new Command('burnrate-demo')
+  .description('Run a mixed LLM workload through burnrate and print what it cost.')
+  .addOption(
+    new Option('-d, --duration <seconds>', 'how long to run the workload')
+      .default(20)
+      .argParser(positive('--duration')),
+  )
+  .addOption(
+    new Option('-r, --rate <calls/s>', 'requests started per second')
+      .default(8)
+      .argParser(positive('--rate')),
+  )
+  .addOption(
+    new Option('-p, --port <port>', 'port of /metrics (0 = a free port)').default(9464).argParser(port),
+  )
+  .option('--host <host>', 'address /metrics binds to (0.0.0.0 exposes it beyond this machine)', '127.0.0.1')
+  .option('--card <file>', 'price card (YAML or JSON)', DEFAULT_CARD)
+  .addOption(new Option('--seed <n>', 'seed of the workload mix').default(42).argParser(positive('--seed')))
+  .option('--keep-serving', 'leave /metrics up after the report until Ctrl-C, for Prometheus', false)
+  .option(
+    '--real-openai',
+    'call api.openai.com (needs OPENAI_API_KEY; costs real money) instead of the simulator',
+    false,
+  )
+  .option('--json', 'print the final report as JSON instead of tables', false)
+  .showHelpAfterError();
+
+async function main(): Promise<number> {
+  program.parse();
+  const opts = program.opts<DemoOptions>();
+  if (opts.realOpenai && !process.env['OPENAI_API_KEY']) {
+    console.error(
+      '--real-openai: OPENAI_API_KEY is not set; export it, or drop --real-openai to use the simulator',
+    );
+    return 1;
+  }
+  let card: ReturnType<typeof loadPriceCard>;
+  try {
+    card = loadPriceCard(opts.card);
+  } catch (err) {
+    console.error(err instanceof PriceCardError ? err.message : String(err));
+    return 1;
+  }
+
+  const api: Simulator | undefined = opts.realOpenai
+    ? undefined
+    : await startSimulator({ faults: { rate429: 0.02, retryAfterMs: 20, seed: opts.seed } });
+  // The self-hosted model: a second OpenAI-compatible server, as vLLM would be.
+  const vllm = await startSimulator();
+  let processor: CostProcessor | undefined;
+  const burnrate = await setupBurnrate({
+    prometheus: { host: opts.host, port: opts.port },
+    serviceName: 'burnrate-demo',
+    attributes: { service: 'demo' },
+    processors: [
+      (meterProvider) => {
+        processor = createCostProcessor({ priceCard: card, meterProvider });
+        return processor;
+      },
+    ],
+  });
+  const cost = processor as CostProcessor;
+  const { recorder } = burnrate;
+  const apiClient = burnrate.instrumentOpenAI(
+    opts.realOpenai
+      ? new OpenAI({ maxRetries: 2 })
+      : new OpenAI({ baseURL: api?.url, apiKey: 'sk-simulator', maxRetries: 2 }),
+  );
+  const selfHosted = burnrate.instrumentOpenAI(
+    new OpenAI({ baseURL: vllm.url, apiKey: 'none', maxRetries: 0 }),
+    {
+      providerName: 'self-hosted',
+    },
+  );
+
+  console.log(
+    `burnrate demo: ${opts.duration}s at ${opts.rate} calls/s against ${opts.realOpenai ? 'api.openai.com' : `the simulator (${api?.url})`}`,
+  );
+  console.log(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
+
+  // Two L4s held for the self-hosted model; a vector DB; spot batch jobs every few seconds.
+  const releaseGpus = recorder.gpu.reserve({
+    gpu: 'l4',
+    count: 2,
+    market: 'reserved',
+    model: 'llama-3.1-8b',
+    workload: 'inference',
+  });
+  recorder.storage.set(120e9, { storageClass: 'vector_db' });
+
+  const stats: WorkloadStats = { calls: 0, failed: 0, cacheHits: 0, gpuJobs: 0 };
+  const random = seeded(opts.seed);
+  const answerCache = new Map<string, string>();
+  const clients = { api: apiClient, selfHosted, recorder };
+  const startMs = Date.now();
+  const stopProgress = showProgress(cost, stats, opts.duration, startMs);
+  const inFlight: Promise<void>[] = [];
+  const total = Math.round(opts.duration * opts.rate);
+  for (let i = 0; i < total; i++) {
+    const due = startMs + (i * 1000) / opts.rate;
+    const wait = due - Date.now();
+    // Pacing the workload to the requested rate (not synchronisation: nothing waits on it).
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(oneRequest(clients, i, random, stats, answerCache));
+    if (i % Math.max(1, Math.round(opts.rate * 4)) === 0) {
+      inFlight.push(
+        recorder.gpu.track(
+          { gpu: 'a100-80gb', count: 4, market: 'spot', workload: 'batch_embed' },
+          async () => {
+            await new Promise((r) => setTimeout(r, 400)); // stands for a batch embedding job on the GPUs
+            stats.gpuJobs++;
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(inFlight);
+  releaseGpus();
+  await burnrate.forceFlush();
+  stopProgress();
+
+  const report = cost.report();
+  const elapsedS = (Date.now() - startMs) / 1000;
+  const scraped = await (await fetch(burnrate.metricsUrl as string)).text();
+  const metricTotal = (name: string): number =>
+    scraped
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`))
+      .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const seenInput = metricTotal(prometheusName(METRIC.inputTokens, 'counter'));
+  const seenOutput = metricTotal(prometheusName(METRIC.outputTokens, 'counter'));
+  const costTotal = metricTotal('burnrate_cost_usd_total');
+
+  if (opts.json) {
+    console.log(
+      JSON.stringify(
+        {
+          report,
+          capacity: cost.capacity(),
+          metrics: { inputTokens: seenInput, outputTokens: seenOutput, costUsd: costTotal },
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    console.log(`\n${formatReport(report)}`);
+    const perMonth = (report.totalUsd / elapsedS) * 30 * 86400;
+    console.log(
+      `\nAt this rate: ${formatUsd(perMonth)} per 30-day month (${formatUsd(report.totalUsd)} in ${elapsedS.toFixed(1)} s).`,
+    );
+    console.log('\nCapacity plan (instances = ceil(QPS × latency ÷ (batch × utilization)))');
+    for (const d of cost.capacity()) {
+      const spec = card.deployments.find((x) => x.name === d.deployment);
+      const at10x =
+        spec && d.latencySeconds > 0
+          ? requiredInstances({
+              qps: d.qps * 10,
+              latencySeconds: d.latencySeconds,
+              batchSize: spec.batchSize,
+              utilizationTarget: spec.utilizationTarget,
+            })
+          : 0;
+      console.log(
+        `  ${d.deployment}: ${d.qps.toFixed(2)} QPS × ${d.latencySeconds.toFixed(3)} s → ${d.requiredInstances} instance(s) now, ${at10x} at 10× traffic`,
+      );
+    }
+    console.log('\nReconciliation');
+    if (api) {
+      const served = api.ledger().served.totals;
+      const self = vllm.ledger().served.totals;
+      const input = served.input + self.input;
+      const output = served.output + self.output;
+      const ok = (a: number, b: number) => (a === b ? '✓' : '✗');
+      console.log(
+        `  input tokens:  simulators served ${input}, /metrics shows ${seenInput} ${ok(input, seenInput)}`,
+      );
+      console.log(
+        `  output tokens: simulators served ${output}, /metrics shows ${seenOutput} ${ok(output, seenOutput)}`,
+      );
+    }
+    console.log(
+      `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)}`,
+    );
+  }
+
+  if (opts.keepServing) {
+    console.log(
+      `\nServing ${burnrate.metricsUrl} until Ctrl-C (point Prometheus at it: docker/prometheus/prometheus.yml).`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+  await burnrate.shutdown();
+  await api?.close();
+  await vllm.close();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,162 @@
+import type { UsageRecorder } from '@burnrate/sdk';
+import { withAttributes } from '@burnrate/sdk';
+import type OpenAI from 'openai';
+
+/** Counts of what the workload did, for the progress line and the summary. */
+export interface WorkloadStats {
+  calls: number;
+  failed: number;
+  cacheHits: number;
+  gpuJobs: number;
+}
+
+/** The clients the workload calls. */
+export interface WorkloadClients {
+  /** The API provider (simulated OpenAI, or the real one). */
+  api: OpenAI;
+  /** The self-hosted model's OpenAI-compatible server. */
+  selfHosted: OpenAI;
+  recorder: UsageRecorder;
+}
+
+const SUPPORT_PLAYBOOK = Array.from(
+  { length: 220 },
+  (_, i) =>
+    `Policy ${i + 1}: when a customer asks about order ${i}, check the order status, apologise once, and offer the documented remedy.`,
+).join(' ');
+
+const QUESTIONS = [
+  'How do I reset my password?',
+  'Where is my order?',
+  'Can I change my shipping address?',
+  'What is your refund policy?',
+  'Do you ship to Canada?',
+  'How do I cancel my subscription?',
+];
+
+type Kind = 'search' | 'stream' | 'responses' | 'reasoning' | 'fine-tune' | 'self-hosted';
+
+/** The request mix, cycled: 45 % search, 20 % streaming support, 10 % Responses API, 5 % reasoning, 5 % fine-tune, 15 % self-hosted. */
+const MIX: readonly Kind[] = [
+  ...Array<Kind>(9).fill('search'),
+  ...Array<Kind>(4).fill('stream'),
+  'responses',
+  'self-hosted',
+  'responses',
+  'reasoning',
+  'self-hosted',
+  'fine-tune',
+  'self-hosted',
+];
+
+const TENANTS = ['acme', 'acme', 'acme', 'globex', 'globex', 'initech'] as const;
+
+/** A small deterministic PRNG (mulberry32), so every demo run makes the same calls. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * One request of the demo's mixed workload: search (embeddings + cached chat behind an application
+ * response cache), support (streaming chat with a long cached playbook, the Responses API, a
+ * reasoning model for escalations, an unknown fine-tune), and a self-hosted model.
+ */
+export async function oneRequest(
+  c: WorkloadClients,
+  i: number,
+  random: () => number,
+  stats: WorkloadStats,
+  answerCache: Map<string, string>,
+): Promise<void> {
+  const tenant = TENANTS[Math.floor(random() * TENANTS.length)] as string;
+  const question = QUESTIONS[Math.floor(random() * QUESTIONS.length)] as string;
+  const kind = MIX[i % MIX.length] as Kind;
+  const feature = kind === 'search' ? 'search' : 'support';
+  await withAttributes({ feature, tenant }, async () => {
+    try {
+      if (kind === 'search') await search(c, tenant, question, stats, answerCache);
+      else if (kind === 'stream') await supportStream(c, question);
+      else if (kind === 'responses')
+        await c.api.responses.create({
+          model: 'gpt-4.1',
+          input: `Summarise the ticket: ${question}`,
+          max_output_tokens: 80,
+        });
+      else if (kind === 'reasoning')
+        await c.api.chat.completions.create({
+          model: 'o4-mini',
+          messages: [{ role: 'user', content: `Escalation: ${question}` }],
+          max_completion_tokens: 300,
+        });
+      else if (kind === 'fine-tune')
+        await c.api.chat.completions.create({
+          model: 'ft:gpt-4o-mini:acme:support-v3:x1',
+          messages: [{ role: 'user', content: question }],
+          max_tokens: 40,
+        });
+      else
+        await c.selfHosted.chat.completions.create({
+          model: 'llama-3.1-8b',
+          messages: [{ role: 'user', content: question }],
+          max_tokens: 120,
+        });
+      stats.calls++;
+      c.recorder.revenue.add(feature === 'search' ? 0.004 : 0.02);
+    } catch {
+      // A failed call after the client's own retries: the demo carries on, burnrate recorded it.
+      stats.failed++;
+    }
+  });
+}
+
+async function search(
+  c: WorkloadClients,
+  tenant: string,
+  question: string,
+  stats: WorkloadStats,
+  answerCache: Map<string, string>,
+): Promise<void> {
+  const key = `${tenant}:${question}`;
+  const cached = answerCache.get(key);
+  if (cached !== undefined) {
+    c.recorder.cache.hit({ model: 'gpt-4o-mini' });
+    stats.cacheHits++;
+    return;
+  }
+  c.recorder.cache.miss({ model: 'gpt-4o-mini' });
+  await c.api.embeddings.create({ model: 'text-embedding-3-small', input: question });
+  const res = await c.api.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system', content: SUPPORT_PLAYBOOK },
+      { role: 'user', content: `Search the help centre: ${question}` },
+    ],
+    max_tokens: 60,
+  });
+  const answer = res.choices[0]?.message.content ?? '';
+  answerCache.set(key, answer);
+  c.recorder.network.add(Buffer.byteLength(answer) + 512, { scope: 'internet' });
+}
+
+async function supportStream(c: WorkloadClients, question: string): Promise<void> {
+  // Streaming without include_usage: burnrate asks for usage and hides the extra chunk.
+  const stream = await c.api.chat.completions.create({
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: SUPPORT_PLAYBOOK },
+      { role: 'user', content: question },
+    ],
+    max_tokens: 150,
+    stream: true,
+  });
+  let bytes = 0;
+  for await (const chunk of stream) bytes += Buffer.byteLength(chunk.choices[0]?.delta.content ?? '');
+  c.recorder.network.add(bytes, { scope: 'internet' });
+}
