@@ -1,48 +1,101 @@
 /**
- * openai-basic: wrap an openai client, make a few calls against the local simulator, and print the
- * `/metrics` lines burnrate produced. Run: `pnpm --filter @burnrate/examples exec tsx openai-basic/main.ts`.
+ * openai-basic: wrap an openai client, make a plain, a streaming and an embeddings call, and print
+ * the tokens and dollars burnrate measured and the `/metrics` lines it serves.
+ *
+ * Run: `pnpm --filter @burnrate/examples exec tsx openai-basic/main.ts`
+ * Against the local simulator by default; set OPENAI_API_KEY (and OPENAI_BASE_URL) for a real endpoint.
  */
+import { createCostProcessor, formatUsd } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
-import { withAttributes } from '@burnrate/sdk';
+import { type LlmUsageRecord, withAttributes } from '@burnrate/sdk';
 import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 
-const sim = await startSimulator();
+// The local simulator, unless OPENAI_BASE_URL / OPENAI_API_KEY point at a real endpoint.
+const real = Boolean(process.env['OPENAI_BASE_URL'] || process.env['OPENAI_API_KEY']);
+const sim = real ? undefined : await startSimulator();
+const client = new OpenAI(sim ? { baseURL: sim.url, apiKey: 'sk-simulator' } : {});
+console.log(`backend: ${sim ? `local simulator at ${sim.url}` : client.baseURL}`);
+
+// One MeterProvider with a Prometheus endpoint on 127.0.0.1 (BURNRATE_PORT, default: a free port).
 const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
-const openai = burnrate.instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-simulator' }));
+// The cost processor prices every call from the catalog and records the dollar metrics on the same
+// provider. The simulator reports its host as the provider, so the card maps that host to OpenAI.
+const cost = createCostProcessor({
+  meterProvider: burnrate.meterProvider,
+  priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
+});
+burnrate.recorder.addProcessor(cost);
+// A processor of our own, to print what burnrate recorded for each call.
+const calls: LlmUsageRecord[] = [];
+burnrate.recorder.addProcessor({ onUsage: (r) => void (r.kind === 'llm' && calls.push(r)) });
+
+const openai = burnrate.instrumentOpenAI(client);
 
 await withAttributes({ feature: 'support', tenant: 'acme' }, async () => {
-  const reply = await openai.chat.completions.create({
+  await openai.chat.completions.create({
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'Where is my order?' }],
     max_tokens: 24,
   });
-  console.log(`chat: ${reply.usage?.prompt_tokens} in, ${reply.usage?.completion_tokens} out`);
 
+  // No stream_options here: burnrate asks for usage and hides the extra usage chunk from this loop.
   const stream = await openai.chat.completions.create({
     model: 'gpt-4o-mini',
-    messages: [{ role: 'user', content: 'Stream a haiku.' }],
+    messages: [{ role: 'user', content: 'Stream a haiku about invoices.' }],
     max_tokens: 17,
     stream: true,
   });
-  let text = '';
-  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-  console.log(`stream: ${text.split(' ').length} words (usage metered without include_usage)`);
+  let chunks = 0;
+  for await (const chunk of stream) chunks += chunk.choices.length > 0 ? 1 : 0;
+  console.log(`stream: ${chunks} chunks, every one with a choice (no usage chunk reached the caller)`);
 
-  const emb = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'refund policy' });
-  console.log(`embeddings: ${emb.usage.prompt_tokens} tokens`);
+  await openai.embeddings.create({
+    model: 'text-embedding-3-small',
+    input: 'refund policy for damaged items',
+  });
 });
 
-const metrics = await (await fetch(burnrate.metricsUrl as string)).text();
-console.log(`\n${burnrate.metricsUrl}:`);
+console.log('\ncalls (as burnrate recorded them):');
+for (const c of calls) {
+  const priced = cost.priceLlmCall(c);
+  // Single calls cost fractions of a cent: print them to the micro-dollar.
+  const usd = priced.kind === 'priced' ? `$${priced.usd.toFixed(7)}` : `unpriced (${priced.reason})`;
+  console.log(
+    `  ${(c.streaming ? `${c.operation} (stream)` : c.operation).padEnd(15)} ${(c.responseModel ?? c.requestModel).padEnd(24)} input ${String(c.usage.input).padStart(3)}  output ${String(c.usage.output).padStart(3)}  ${usd}  usage: ${c.usageSource}`,
+  );
+}
+
+const report = cost.report();
 console.log(
-  metrics
-    .split('\n')
-    .filter((l) => /^(gen_ai_client_inference_usage|burnrate_)/.test(l))
-    .join('\n'),
+  `\ntotal: ${report.queries} calls, ${report.tokens.input} input + ${report.tokens.output} output tokens = ${formatUsd(report.totalUsd)} (${Object.keys(report.bySource).join(', ')} prices, @pydantic/genai-prices ${report.priceCard.catalogVersion})`,
 );
-const served = sim.ledger().served.totals;
-console.log(`\nsimulator ledger: ${served.input} input tokens, ${served.output} output tokens served`);
+
+const metrics = await (await fetch(burnrate.metricsUrl as string)).text();
+console.log(`\n${burnrate.metricsUrl} (token and dollar counters):`);
+const lines = metrics
+  .split('\n')
+  .filter((l) => /^(gen_ai_client_inference_usage_\w+_total|burnrate_cost_usd_total)\{/.test(l));
+for (const l of lines) console.log(`  ${l}`);
+const scrapedUsd = lines
+  .filter((l) => l.startsWith('burnrate_cost_usd_total{'))
+  .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+
+const summary: Record<string, unknown> = {
+  calls: report.queries,
+  input: report.tokens.input,
+  output: report.tokens.output,
+  usd: report.totalUsd,
+  scrapedUsd,
+};
+if (sim) {
+  const reported = sim.ledger().reported.totals;
+  console.log(
+    `\nsimulator ledger: ${reported.input} input + ${reported.output} output tokens reported to the client`,
+  );
+  summary['ledger'] = { requests: reported.requests, input: reported.input, output: reported.output };
+}
+console.log(`summary: ${JSON.stringify(summary)}`);
 
 await burnrate.shutdown();
-await sim.close();
+await sim?.close();
