@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePrometheusRules } from '../../packages/cost-processor/src/alerting/index.js';
+import { generatePrometheusRules, PROM } from '../../packages/cost-processor/src/alerting/index.js';
 import { loadPriceCard } from '../../packages/cost-processor/src/index.js';
 import { type Simulator, startSimulator } from '../../packages/llm-simulator/src/index.js';
 import {
@@ -211,7 +211,21 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
 
   it('promtool check metrics finds nothing wrong with a replica /metrics', async () => {
     const body = await (await fetch(replicas[0]!.metricsUrl)).text();
-    expect(body).toContain('burnrate_cost_usd_total{');
+    // The series the dashboards and rules query for LLM calls are all there, under these exact names.
+    for (const name of [
+      PROM.cost,
+      PROM.requestCostBucket,
+      PROM.requestCostSum,
+      PROM.requestCostCount,
+      PROM.savings,
+      PROM.inputTokens,
+      PROM.outputTokens,
+      PROM.cacheReadTokens,
+      PROM.inferenceDurationBucket,
+      PROM.inferenceDurationCount,
+    ]) {
+      expect(body, name).toContain(`\n${name}{`);
+    }
     const result = await run('promtool', ['check', 'metrics'], body);
     expect(result).toEqual({ code: 0, out: '' });
   });
