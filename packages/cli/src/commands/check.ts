@@ -1,0 +1,114 @@
+import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { renderRuleFiles } from './rules.js';
+
+/** Options of `burnrate check` after parsing. */
+export interface CheckOptions {
+  card: string;
+  json?: boolean;
+}
+
+/** What `burnrate check --json` prints for a valid card. */
+export interface CardSummary {
+  card: string;
+  valid: true;
+  checksum: string;
+  catalogVersion: string;
+  defaultsAsOf: string;
+  models: {
+    explicitPrices: string[];
+    aliases: number;
+    multipliers: number;
+    providers: Record<string, string>;
+  };
+  gpus: { fromCard: string[]; total: number };
+  budgets: {
+    name: string;
+    amountUsd: number;
+    window: string;
+    scope: Record<string, string>;
+    thresholds: number[];
+  }[];
+  deployments: string[];
+  fixedCosts: { name: string; usdPerMonth: number }[];
+}
+
+/** Adds `burnrate check` to the program. */
+export function addCheckCommand(program: Command, io: CliIo): void {
+  program
+    .command('check')
+    .summary('validate a price card')
+    .description(
+      'Validates a price card (YAML or JSON): every error with its path, the value found and the fix;\n' +
+        'also checks that its budgets can become alert rules. Prints a short summary when it is valid.',
+    )
+    .requiredOption('--card <file>', 'price card to validate')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nExit codes: 0 valid, 1 invalid (every error listed), 2 usage error.')
+    .action(async (options: CheckOptions) => {
+      runCheck(options, io);
+    });
+}
+
+/** Summarizes a loaded card. */
+export function summarizeCard(path: string, card: PriceCard): CardSummary {
+  return {
+    card: path,
+    valid: true,
+    checksum: card.checksum,
+    catalogVersion: card.catalogVersion,
+    defaultsAsOf: card.defaultsAsOf,
+    models: {
+      explicitPrices: card.models.map((m) => m.pattern),
+      aliases: card.aliases.length,
+      multipliers: card.multipliers.filter((m) => m.origin === 'card').length,
+      providers: { ...card.providers },
+    },
+    gpus: {
+      fromCard: Object.entries(card.gpu)
+        .filter(([, markets]) => Object.values(markets).some((p) => p?.origin === 'card'))
+        .map(([gpu]) => gpu),
+      total: Object.keys(card.gpu).length,
+    },
+    budgets: card.budgets.map((b) => ({
+      name: b.name,
+      amountUsd: b.amountUsd,
+      window: b.window,
+      scope: { ...b.scope },
+      thresholds: [...b.thresholds],
+    })),
+    deployments: card.deployments.map((d) => d.name),
+    fixedCosts: card.fixed.map((f) => ({ name: f.name, usdPerMonth: f.usdPerMonth })),
+  };
+}
+
+/**
+ * Validates the card and prints the summary.
+ *
+ * @throws PriceCardError listing every issue; CliError when the budgets cannot become rules.
+ */
+export function runCheck(options: CheckOptions, io: CliIo): void {
+  const card = loadPriceCard(options.card);
+  renderRuleFiles(card);
+  const s = summarizeCard(options.card, card);
+  if (options.json) {
+    io.stdout(`${JSON.stringify(s, null, 2)}\n`);
+    return;
+  }
+  const scope = (sc: Record<string, string>): string =>
+    Object.entries(sc)
+      .map(([k, v]) => ` ${k}=${v}`)
+      .join('');
+  const lines = [
+    `${options.card}: valid price card (checksum ${s.checksum}, catalog @pydantic/genai-prices ${s.catalogVersion}, defaults as of ${s.defaultsAsOf})`,
+    `  models: ${s.models.explicitPrices.length} explicit price${s.models.explicitPrices.length === 1 ? '' : 's'}${s.models.explicitPrices.length > 0 ? ` (${s.models.explicitPrices.join(', ')})` : ''}, ${s.models.aliases} alias${s.models.aliases === 1 ? '' : 'es'}, ${s.models.multipliers} multiplier rule${s.models.multipliers === 1 ? '' : 's'}; the rest from the catalog`,
+    `  GPUs: ${s.gpus.total} priced${s.gpus.fromCard.length > 0 ? `, from the card: ${s.gpus.fromCard.join(', ')}` : ' (defaults)'}`,
+    `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}`).join('')}`,
+  ];
+  if (s.deployments.length > 0) lines.push(`  deployments: ${s.deployments.join(', ')}`);
+  if (s.fixedCosts.length > 0) {
+    lines.push(`  fixed costs: ${s.fixedCosts.map((f) => `${f.name} $${f.usdPerMonth}/month`).join(', ')}`);
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,184 @@
+import { loadPriceCard, type TokenPriceResult, TokenPricer } from '@burnrate/cost-processor';
+import type { LlmUsageRecord } from '@burnrate/sdk';
+import { type Command, Option } from 'commander';
+import { CliError, UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { oneOf, wholeNumber } from '../options.js';
+
+/** Options of `burnrate price` after parsing. */
+export interface PriceOptions {
+  input: number;
+  output: number;
+  cached?: number;
+  cacheWrite?: number;
+  reasoning?: number;
+  provider?: string;
+  tier?: ServiceTier;
+  card?: string;
+  json?: boolean;
+}
+
+/** Service tiers `--tier` accepts (standard when absent). */
+export const SERVICE_TIERS = ['batch', 'flex', 'priority'] as const;
+
+/** A `--tier` value. */
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
+/** What `burnrate price --json` prints. */
+export interface PriceOutput {
+  model: string;
+  provider: string;
+  serviceTier?: string;
+  tokens: { input: number; cacheRead: number; cacheWrite: number; output: number; reasoning: number };
+  result: TokenPriceResult;
+}
+
+/** Adds `burnrate price` to the program. */
+export function addPriceCommand(program: Command, io: CliIo): void {
+  program
+    .command('price')
+    .summary('price one LLM call')
+    .description(
+      'Prices one LLM call with the pricer the cost processor uses: explicit card price, then a\n' +
+        'multiplier on the catalog price, then the @pydantic/genai-prices catalog. Prints the source and the\n' +
+        'model that matched. An unknown model is unpriced (exit 1), never $0.',
+    )
+    .argument('<model>', 'model name, e.g. gpt-4o, claude-sonnet-4-5 or anthropic/claude-sonnet-4-5')
+    .addOption(
+      new Option('--input <tokens>', 'input tokens, cached and cache-write tokens included')
+        .argParser(wholeNumber('--input', 0))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--output <tokens>', 'output tokens, reasoning tokens included')
+        .argParser(wholeNumber('--output', 0))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--cached <tokens>',
+        'of the input, tokens read from the prompt cache (default: 0)',
+      ).argParser(wholeNumber('--cached', 0)),
+    )
+    .addOption(
+      new Option(
+        '--cache-write <tokens>',
+        'of the input, tokens written to the prompt cache (default: 0)',
+      ).argParser(wholeNumber('--cache-write', 0)),
+    )
+    .addOption(
+      new Option('--reasoning <tokens>', 'of the output, reasoning tokens (default: 0)').argParser(
+        wholeNumber('--reasoning', 0),
+      ),
+    )
+    .option(
+      '--provider <name>',
+      'provider, e.g. openai, anthropic, google (default: the model prefix, or openai)',
+    )
+    .addOption(
+      new Option('--tier <tier>', `service tier: ${SERVICE_TIERS.join(', ')} (default: standard)`).argParser(
+        oneOf('--tier', SERVICE_TIERS),
+      ),
+    )
+    .option('--card <file>', 'price card (YAML/JSON) with explicit prices, aliases and multipliers')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  burnrate price gpt-4o --input 1000000 --output 1000000\n' +
+        '  burnrate price gpt-4o-mini --input 500000 --cached 400000 --output 100000\n' +
+        '  burnrate price claude-sonnet-4-5 --provider anthropic --input 20000 --cache-write 15000 --output 800\n' +
+        '\nExit codes: 0 priced, 1 unpriced model or invalid card, 2 usage error.',
+    )
+    .action(async (model: string, options: PriceOptions) => {
+      runPrice(model, options, io);
+    });
+}
+
+/**
+ * Prices one call and prints it.
+ *
+ * @throws UsageError for token counts that do not add up; CliError when the model is unpriced;
+ *   PriceCardError when the card is invalid.
+ */
+export function runPrice(model: string, options: PriceOptions, io: CliIo): void {
+  const tokens = {
+    input: options.input,
+    cacheRead: options.cached ?? 0,
+    cacheWrite: options.cacheWrite ?? 0,
+    output: options.output,
+    reasoning: options.reasoning ?? 0,
+  };
+  if (tokens.cacheRead + tokens.cacheWrite > tokens.input) {
+    throw new UsageError(
+      `--cached + --cache-write: expected at most --input (${tokens.input}) tokens, got ${tokens.cacheRead + tokens.cacheWrite}; --input counts every input token, cached ones included`,
+    );
+  }
+  if (tokens.reasoning > tokens.output) {
+    throw new UsageError(
+      `--reasoning: expected at most --output (${tokens.output}) tokens, got ${tokens.reasoning}; --output counts every output token, reasoning included`,
+    );
+  }
+  const slash = model.indexOf('/');
+  const provider = options.provider ?? (slash > 0 ? model.slice(0, slash) : 'openai');
+  const card = loadPriceCard(options.card);
+  const record: LlmUsageRecord = {
+    kind: 'llm',
+    timeMs: io.now(),
+    attributes: {},
+    provider,
+    operation: 'chat',
+    requestModel: model,
+    usage: tokens,
+    usageSource: 'provider',
+    durationS: 0,
+    streaming: false,
+    ...(options.tier !== undefined ? { serviceTier: options.tier } : {}),
+  };
+  const result = new TokenPricer(card).price(record);
+  if (options.json) {
+    const output: PriceOutput = {
+      model,
+      provider,
+      ...(options.tier !== undefined ? { serviceTier: options.tier } : {}),
+      tokens,
+      result,
+    };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  }
+  if (result.kind === 'unpriced') {
+    throw new CliError(
+      `${model} (provider ${provider}${options.tier ? `, tier ${options.tier}` : ''}) is unpriced (${result.reason}): ${result.detail}`,
+    );
+  }
+  if (options.json) return;
+  const lines = [
+    `${model}: ${preciseUsd(result.usd)}`,
+    `  source: ${result.source}, matched ${result.matchedModel}${result.providerId ? ` (provider ${result.providerId})` : ''}`,
+  ];
+  if (result.appliedRules.length > 0) lines.push(`  rules: ${result.appliedRules.join(', ')}`);
+  lines.push(`  tier: ${result.serviceTier ?? 'standard'}`);
+  lines.push(
+    `  tokens: input ${tokens.input} (cache read ${tokens.cacheRead}, cache write ${tokens.cacheWrite}), output ${tokens.output} (reasoning ${tokens.reasoning})`,
+  );
+  if (result.promptCacheSavingsUsd > 0)
+    lines.push(`  saved by prompt cache: ${preciseUsd(result.promptCacheSavingsUsd)}`);
+  if (result.serviceTierSavingsUsd > 0) {
+    lines.push(`  saved by the ${result.serviceTier} tier: ${preciseUsd(result.serviceTierSavingsUsd)}`);
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+/**
+ * USD with at least two decimals and up to ten significant digits, so sub-cent prices stay exact:
+ * `12.5` → `$12.50`, `0.105` → `$0.105`, `0.00000125` → `$0.00000125`.
+ */
+export function preciseUsd(usd: number): string {
+  const rounded = Number(usd.toPrecision(10));
+  const text = Math.abs(rounded).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 20,
+    useGrouping: true,
+  });
+  return `${rounded < 0 ? '-' : ''}$${text}`;
+}

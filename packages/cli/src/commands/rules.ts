@@ -1,0 +1,163 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
+import type { Command } from 'commander';
+import {
+  GENERATED_HEADER,
+  type GeneratedFile,
+  generateGrafanaAlertRules,
+  generatePrometheusRules,
+  generatePromtoolTests,
+} from '../alerting.js';
+import { CliError } from '../errors.js';
+import type { CliIo } from '../io.js';
+
+/** Options of `burnrate rules` after parsing. */
+export interface RulesOptions {
+  card: string;
+  out: string;
+  job?: string;
+  dashboardUrl?: string;
+  datasourceUid?: string;
+  json?: boolean;
+}
+
+/** Path of the Grafana alert provisioning file under `--out`. */
+export const GRAFANA_ALERTS_FILE = 'grafana/provisioning/alerting/burnrate-alerts.yml';
+
+/** Adds `burnrate rules` to the program. */
+export function addRulesCommand(program: Command, io: CliIo): void {
+  program
+    .command('rules')
+    .summary('write Prometheus rules, promtool tests and Grafana alerts from the budgets of a card')
+    .description(
+      "Generates, from the budgets of a price card, with the cost-processor's generators:\n" +
+        '  rules/    Prometheus recording rules and alerts (thresholds, fast and slow burn rate, forecast,\n' +
+        '            unpriced usage, exporter down/absent): load them with rule_files\n' +
+        '  tests/    promtool unit tests for every alert: promtool test rules DIR/tests/*.test.yml\n' +
+        `  ${GRAFANA_ALERTS_FILE}\n` +
+        '            the same alerts as Grafana-managed rules (use these or the Prometheus alerts, not both)\n' +
+        'Files written earlier by this command that the card no longer produces are removed.',
+    )
+    .requiredOption('--card <file>', 'price card (YAML/JSON) with budgets')
+    .requiredOption('--out <dir>', 'directory to write rules/, tests/ and grafana/ into (created if missing)')
+    .option('--job <name>', 'Prometheus job that scrapes burnrate processes (default: burnrate)')
+    .option(
+      '--dashboard-url <url>',
+      'link in every alert annotation (default: the budgets dashboard on localhost:3000)',
+    )
+    .option(
+      '--datasource-uid <uid>',
+      'uid of the Grafana Prometheus data source (default: burnrate-prometheus)',
+    )
+    .option('--json', 'print the written files as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n' +
+        '  burnrate rules --card card.yaml --out ./prometheus && promtool check rules ./prometheus/rules/*.yml\n' +
+        '\nExit codes: 0 files written, 1 invalid card or budgets, or a file could not be written, 2 usage error.',
+    )
+    .action(async (options: RulesOptions) => {
+      runRules(options, io);
+    });
+}
+
+/** The files `burnrate rules` writes for a card, paths relative to `--out`. */
+export function renderRuleFiles(
+  card: PriceCard,
+  options: Omit<RulesOptions, 'card' | 'out'> = {},
+): GeneratedFile[] {
+  const alerting = {
+    ...(options.job !== undefined ? { job: options.job } : {}),
+    ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
+  };
+  const budgets = card.budgets;
+  try {
+    return [
+      ...generatePrometheusRules(budgets, alerting).files,
+      ...generatePromtoolTests(budgets, alerting).map((f) => ({ path: f.path, content: f.content })),
+      {
+        path: GRAFANA_ALERTS_FILE,
+        content: generateGrafanaAlertRules(budgets, {
+          ...alerting,
+          ...(options.datasourceUid !== undefined ? { datasourceUid: options.datasourceUid } : {}),
+        }).yaml,
+      },
+    ];
+  } catch (error) {
+    throw new CliError(
+      `the budgets cannot become alert rules: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/**
+ * Writes the rule files and prints what was written.
+ *
+ * @throws CliError when the budgets cannot become rules or a file cannot be written;
+ *   PriceCardError when the card is invalid.
+ */
+export function runRules(options: RulesOptions, io: CliIo): void {
+  const card = loadPriceCard(options.card);
+  const files = renderRuleFiles(card, options);
+  const written = new Set<string>();
+  try {
+    for (const f of files) {
+      const path = join(options.out, f.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, f.content);
+      written.add(path);
+    }
+  } catch (error) {
+    throw new CliError(
+      `--out: could not write into ${options.out} (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const removed = removeStale(options.out, written);
+  if (options.json) {
+    io.stdout(
+      `${JSON.stringify({ out: options.out, budgets: card.budgets.map((b) => b.name), written: [...written], removed }, null, 2)}\n`,
+    );
+    return;
+  }
+  const lines = [
+    `wrote ${files.length} files for ${card.budgets.length} budget${card.budgets.length === 1 ? '' : 's'} (${card.budgets.map((b) => b.name).join(', ') || 'none: health alerts and recording rules only'}) into ${options.out}:`,
+    ...[...written].map((p) => `  ${relative(options.out, p)}`),
+  ];
+  for (const p of removed) lines.push(`  removed stale ${relative(options.out, p)}`);
+  lines.push(
+    '',
+    'next:',
+    `  promtool check rules ${join(options.out, 'rules')}/*.yml`,
+    `  promtool test rules ${join(options.out, 'tests')}/*.test.yml`,
+    `  add ${join(options.out, 'rules')}/*.yml to rule_files in prometheus.yml, or provision ${GRAFANA_ALERTS_FILE} in Grafana`,
+  );
+  io.stdout(`${lines.join('\n')}\n`);
+}
+
+/** Removes files under rules/ and tests/ that this command generated before but did not write now. */
+function removeStale(out: string, written: ReadonlySet<string>): string[] {
+  const removed: string[] = [];
+  for (const dir of ['rules', 'tests']) {
+    let names: string[];
+    try {
+      names = readdirSync(join(out, dir));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(out, dir, name);
+      if (written.has(path) || !name.endsWith('.yml')) continue;
+      let head = '';
+      try {
+        head = readFileSync(path, 'utf8').slice(0, GENERATED_HEADER.length);
+      } catch {
+        continue;
+      }
+      if (head !== GENERATED_HEADER) continue;
+      rmSync(path);
+      removed.push(path);
+    }
+  }
+  return removed;
+}

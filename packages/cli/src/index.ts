@@ -1,0 +1,31 @@
+/**
+ * `@burnrate/cli`: the `burnrate` command (report, capacity, price, rules, check) and its building
+ * blocks, usable in-process: `main(argv, io)` returns the exit code.
+ * @module
+ */
+export { type CapacityOptions, type CapacityPlan, runCapacity } from './commands/capacity.js';
+export { type CardSummary, type CheckOptions, runCheck, summarizeCard } from './commands/check.js';
+export {
+  type PriceOptions,
+  type PriceOutput,
+  preciseUsd,
+  runPrice,
+  SERVICE_TIERS,
+} from './commands/price.js';
+export { type ReportOptions, type ReportOutput, type ReportSource, runReport } from './commands/report.js';
+export { GRAFANA_ALERTS_FILE, type RulesOptions, renderRuleFiles, runRules } from './commands/rules.js';
+export { CliError, EXIT, UsageError } from './errors.js';
+export { type CliIo, processIo } from './io.js';
+export { createProgram, main } from './program.js';
+export { PrometheusClient, type VectorSample } from './prometheus/http-api.js';
+export { globPattern, type Matcher, matches, selector } from './prometheus/matchers.js';
+export { LABELS, labelName, SERIES } from './prometheus/names.js';
+export {
+  type CounterSource,
+  ExpositionSource,
+  type GroupSum,
+  PrometheusWindowSource,
+  scrapeMetrics,
+} from './prometheus/source.js';
+export { ExpositionParseError, parsePrometheusText, type Sample } from './prometheus/text-format.js';
+export { snapshotFromCounters } from './report/snapshot.js';
