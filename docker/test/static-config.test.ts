@@ -214,6 +214,7 @@ describe('Grafana provisioning and dashboards', () => {
     const used = new Set<string>();
     for (const d of dashboards) {
       for (const p of d.panels.filter((x) => x.type !== 'row')) {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the Grafana variable reference
         expect(p.datasource?.uid, `${d.uid}: ${p.title}`).toBe('${datasource}');
         expect(p.targets?.length, `${d.uid}: ${p.title}`).toBeGreaterThan(0);
         for (const t of p.targets ?? []) {
