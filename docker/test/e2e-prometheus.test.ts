@@ -103,7 +103,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
           openaiBaseUrl: sim.url,
           priceCard: cardPath,
           calls: CALLS_PER_REPLICA,
-          paceMs: 150,
+          paceMs: 200,
           waitForGo: true,
         }),
       );
@@ -136,7 +136,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
     expect(up).toBe(REPLICAS);
     for (const r of replicas) r.go();
     expect(await Promise.all(replicas.map((r) => r.done()))).toEqual([24, 24, 24]);
-  });
+  }, 120_000);
 
   it('sum(burnrate_cost_usd_total) equals the dollars of the simulator ledger at the card prices', async () => {
     const ledger = sim!.ledger();
@@ -160,7 +160,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
     expect(Math.round(scraped * 1e9)).toBe(Math.round(expectedUsd * 1e9));
     const byInstance = await p.query('sum by (instance) (burnrate_cost_usd_total)');
     expect(byInstance.map((s) => s.metric['instance']).sort()).toEqual(replicas.map((r) => r.target).sort());
-  });
+  }, 60_000);
 
   it('fires the low budget, routes its critical alert to the critical webhook and inhibits its warning', async () => {
     const hook = webhook!;
@@ -207,7 +207,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
     ).toEqual([]);
     const high = (await prom!.alerts()).filter((a) => a.labels['burnrate_budget'] === 'e2e-high');
     expect(high).toEqual([]);
-  });
+  }, 90_000);
 
   it('promtool check metrics finds nothing wrong with a replica /metrics', async () => {
     const body = await (await fetch(replicas[0]!.metricsUrl)).text();
