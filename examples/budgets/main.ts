@@ -1,0 +1,115 @@
+/**
+ * budgets: a price card with budgets (`price-card.yaml` next to this file) becomes Prometheus
+ * recording and alerting rules, their `promtool test rules` unit tests, and the same alerts as
+ * Grafana-managed alert provisioning. Also shows the budget gauges on `/metrics` and what a bad card's
+ * error message looks like.
+ *
+ * Run: `pnpm --filter @burnrate/examples exec tsx budgets/main.ts [--out DIR]`
+ * (default: a new temporary directory). Runs `promtool test rules` when promtool is installed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { createCostProcessor, loadPriceCard, PriceCardError, parsePriceCard } from '@burnrate/cost-processor';
+import { setupBurnrate } from '@burnrate/sdk/setup';
+import { stringify } from 'yaml';
+// The alerting generators (the same ones `burnrate rules` uses).
+import {
+  generateGrafanaAlertRules,
+  generatePrometheusRules,
+  generatePromtoolTests,
+} from '../../packages/cost-processor/src/alerting/index.js';
+
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const cardPath = fileURLToPath(new URL('./price-card.yaml', import.meta.url));
+
+// 1. Load and validate the card.
+const card = loadPriceCard(cardPath);
+console.log(
+  `price card ${relative(process.cwd(), cardPath)} (checksum ${card.checksum}): ${card.budgets.length} budgets`,
+);
+for (const b of card.budgets) {
+  const scope = Object.entries(b.scope).map(([k, v]) => `${k}="${v}"`);
+  console.log(
+    `  ${b.name.padEnd(14)} ${`$${b.amountUsd.toLocaleString('en-US')}`.padStart(6)} per ${b.window.padEnd(3)}  scope {${scope.join(',')}}  alerts at ${b.thresholds.map((t) => `${t * 100} %`).join(', ')}`,
+  );
+}
+
+// 2. Generate rules, rule tests and Grafana alert provisioning.
+const out = values.out ?? mkdtempSync(join(tmpdir(), 'burnrate-budgets-'));
+const rules = generatePrometheusRules(card.budgets);
+const files = [
+  ...rules.files,
+  ...generatePromtoolTests(card.budgets),
+  { path: 'grafana/alerting/burnrate-alerts.yml', content: generateGrafanaAlertRules(card.budgets).yaml },
+];
+for (const f of files) {
+  mkdirSync(dirname(join(out, f.path)), { recursive: true });
+  writeFileSync(join(out, f.path), f.content);
+}
+console.log(`\nwrote ${files.length} files to ${out}:`);
+for (const f of files) console.log(`  ${f.path.padEnd(52)} ${String(f.content.length).padStart(6)} bytes`);
+
+// 3. One of the generated alerts: search-weekly at 80 %.
+const group = rules.document.groups.find((g) => g.name === 'burnrate-budget-search-weekly');
+const alert = group?.rules.find(
+  (r) =>
+    'alert' in r && r.alert === 'BurnrateBudgetThreshold' && r.labels['burnrate_budget_threshold'] === '80',
+);
+console.log(
+  `\none alert rule (group ${group?.name}):\n${stringify([alert], { lineWidth: 0 }).trimEnd().replace(/^/gm, '  ')}\n`,
+);
+
+// 4. The rule tests, if promtool is installed (`apt-get install prometheus`).
+const tests = files.filter((f) => f.path.startsWith('tests/')).map((f) => f.path);
+try {
+  const results = await Promise.all(
+    tests.map((t) => promisify(execFile)('promtool', ['test', 'rules', t], { cwd: out })),
+  );
+  const passed = results.filter((r) => r.stdout.includes('SUCCESS')).length;
+  console.log(`promtool test rules: ${passed} of ${tests.length} test files SUCCESS`);
+} catch (error) {
+  const e = error as { code?: unknown; stdout?: string; stderr?: string };
+  if (e.code === 'ENOENT')
+    console.log(`promtool not installed; to test: cd ${out} && promtool test rules tests/*.yml`);
+  else {
+    console.log(`promtool test rules FAILED:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    process.exitCode = 1;
+  }
+}
+
+// 5. The budgets as gauges on /metrics: the rules compare spend with burnrate_budget_limit_usd.
+const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
+burnrate.recorder.addProcessor(
+  createCostProcessor({ priceCard: card, meterProvider: burnrate.meterProvider }),
+);
+const scrape = await (await fetch(burnrate.metricsUrl as string)).text();
+console.log(`\n${burnrate.metricsUrl}:`);
+for (const l of scrape.split('\n').filter((l) => l.startsWith('burnrate_budget_limit_usd{')))
+  console.log(`  ${l}`);
+await burnrate.shutdown();
+
+// 6. A bad card is rejected with every problem, its path and the fix.
+const bad = `budgets:
+  - name: search monthly
+    amount: 10k
+    window: 30 days
+    thresholds: [80]
+gpu:
+  h100: { spot: -2 }
+`;
+try {
+  parsePriceCard(bad, 'bad-card.yaml');
+  console.log('\nthe bad card loaded?!');
+  process.exitCode = 1;
+} catch (error) {
+  if (!(error instanceof PriceCardError)) throw error;
+  console.log(`\na bad card:\n${bad.replace(/^/gm, '  ')}\n${error.message}`);
+}
+
+console.log(
+  `summary: ${JSON.stringify({ budgets: card.budgets.map((b) => b.name), files: files.map((f) => f.path), out })}`,
+);
