@@ -12,6 +12,8 @@ import { generatePrometheusRules, PROM } from '../../packages/cost-processor/src
 import { loadPriceCard } from '../../packages/cost-processor/src/index.js';
 import { type Simulator, startSimulator } from '../../packages/llm-simulator/src/index.js';
 import {
+  localAlertmanagerConfig,
+  localPrometheusConfig,
   REPO_ROOT,
   type RunningAlertmanager,
   type RunningPrometheus,
@@ -45,34 +47,6 @@ const CARD = {
 const REPLICAS = 3;
 const CALLS_PER_REPLICA = 24;
 
-/** The committed Alertmanager config with the webhook URLs pointed at the test's receiver and short timers. */
-function alertmanagerConfig(webhookUrl: string): string {
-  const cfg = parseYaml(readFileSync(join(REPO_ROOT, 'docker/alertmanager/alertmanager.yml'), 'utf8')) as {
-    route: Record<string, unknown> & { routes?: Array<Record<string, unknown>> };
-    receivers: Array<{ name: string; webhook_configs?: Array<{ url: string }> }>;
-  };
-  Object.assign(cfg.route, { group_wait: '1s', group_interval: '1s' });
-  for (const r of cfg.receivers) {
-    for (const w of r.webhook_configs ?? []) w.url = `${webhookUrl}${new URL(w.url).pathname}`;
-  }
-  return stringifyYaml(cfg);
-}
-
-/** The committed Prometheus config with the replicas as targets, 1s intervals and the test's Alertmanager. */
-function prometheusConfig(targets: string[], alertmanager: string): string {
-  const cfg = parseYaml(readFileSync(join(REPO_ROOT, 'docker/prometheus/prometheus.yml'), 'utf8')) as {
-    global: Record<string, string>;
-    alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
-    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
-  };
-  cfg.global = { scrape_interval: '1s', evaluation_interval: '1s' };
-  cfg.alerting.alertmanagers = [{ static_configs: [{ targets: [alertmanager] }] }];
-  cfg.scrape_configs = cfg.scrape_configs
-    .filter((s) => s.job_name === 'burnrate')
-    .map((s) => ({ ...s, static_configs: [{ targets }] }));
-  return stringifyYaml(cfg);
-}
-
 function run(cmd: string, args: string[], input: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = execFile(cmd, args, (err, stdout, stderr) => {
@@ -96,7 +70,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
     writeFileSync(cardPath, stringifyYaml(CARD));
     sim = await startSimulator();
     webhook = await startWebhookReceiver();
-    am = await startAlertmanager({ config: alertmanagerConfig(webhook.url) });
+    am = await startAlertmanager({ config: localAlertmanagerConfig(webhook.url) });
     for (let i = 1; i <= REPLICAS; i++) {
       replicas.push(
         await startReplica(`replica-${i}`, {
@@ -110,7 +84,7 @@ describe('end to end: replicas → Prometheus rules → Alertmanager → webhook
     }
     const rules = generatePrometheusRules(loadPriceCard(cardPath).budgets, { job: 'burnrate' });
     prom = await startPrometheus({
-      config: prometheusConfig(
+      config: localPrometheusConfig(
         replicas.map((r) => r.target),
         new URL(am.url).host,
       ),

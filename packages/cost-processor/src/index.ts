@@ -87,3 +87,5 @@ export {
   recommend,
 } from './report/recommendations.js';
 export type { ComponentCost, CostReport, Recommendation } from './report/types.js';
+export * from './alerting/index.js';
+export * from './dashboards/index.js';
