@@ -4,7 +4,7 @@
  * generated from a price card's budgets, Alertmanager routes the low budget's alert to a webhook.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ import { type Simulator, startSimulator } from '../../packages/llm-simulator/src
 import {
   localAlertmanagerConfig,
   localPrometheusConfig,
-  REPO_ROOT,
   type RunningAlertmanager,
   type RunningPrometheus,
   type RunningReplica,
@@ -26,7 +25,7 @@ import {
   type WebhookReceiver,
   waitFor,
 } from './harness/index.js';
-import { parseYaml, stringifyYaml } from './harness/yaml.js';
+import { stringifyYaml } from './harness/yaml.js';
 
 /** Explicit prices of the test's card, USD per 1M tokens. */
 const PRICES: Record<string, { input: number; cached_input: number; output: number }> = {
