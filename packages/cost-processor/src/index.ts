@@ -2,8 +2,11 @@
  * `@burnrate/cost-processor`: prices burnrate usage records from a price card and records the
  * dollar metrics, budgets, savings, reports and capacity. Currency: USD only.
  */
+
+export * from './alerting/index.js';
 export { CapacityTracker, type DeploymentCapacity } from './capacity/capacity-tracker.js';
 export { type CapacityInput, CapacityInputError, requiredInstances } from './capacity/required-instances.js';
+export * from './dashboards/index.js';
 export {
   attributesKey,
   COST_COMPONENTS,
@@ -87,5 +90,3 @@ export {
   recommend,
 } from './report/recommendations.js';
 export type { ComponentCost, CostReport, Recommendation } from './report/types.js';
-export * from './alerting/index.js';
-export * from './dashboards/index.js';
