@@ -1,14 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
-import type { Command } from 'commander';
 import {
   GENERATED_HEADER,
   type GeneratedFile,
   generateGrafanaAlertRules,
   generatePrometheusRules,
   generatePromtoolTests,
-} from '../alerting.js';
+  loadPriceCard,
+  type PriceCard,
+} from '@burnrate/cost-processor';
+import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
