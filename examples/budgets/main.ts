@@ -13,15 +13,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { createCostProcessor, loadPriceCard, PriceCardError, parsePriceCard } from '@burnrate/cost-processor';
-import { setupBurnrate } from '@burnrate/sdk/setup';
-import { stringify } from 'yaml';
-// The alerting generators (the same ones `burnrate rules` uses).
 import {
+  createCostProcessor,
   generateGrafanaAlertRules,
   generatePrometheusRules,
   generatePromtoolTests,
-} from '../../packages/cost-processor/src/alerting/index.js';
+  loadPriceCard,
+  PriceCardError,
+  parsePriceCard,
+} from '@burnrate/cost-processor';
+import { setupBurnrate } from '@burnrate/sdk/setup';
+import { stringify } from 'yaml';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const cardPath = fileURLToPath(new URL('./price-card.yaml', import.meta.url));
