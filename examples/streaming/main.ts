@@ -14,7 +14,7 @@ import OpenAI from 'openai';
 
 const MODEL = 'gpt-4o-mini';
 const real = Boolean(process.env['OPENAI_BASE_URL'] || process.env['OPENAI_API_KEY']);
-// Paced at 2 ms per chunk like a (very fast) real model, so the aborted stream stops halfway.
+// Paced at 2 ms per chunk like a (very fast) real model, so the aborted stream (200 chunks, 400 ms) stops early.
 const sim = real ? undefined : await startSimulator({ latency: { chunkIntervalMs: 2 } });
 const client = new OpenAI(sim ? { baseURL: sim.url, apiKey: 'sk-simulator' } : {});
 console.log(`backend: ${sim ? `local simulator at ${sim.url}` : client.baseURL}\n`);
@@ -134,7 +134,7 @@ await scenario('5. stream aborted after the first chunk', async () => {
   const stream = await openai.chat.completions.create({
     model: MODEL,
     messages: messages('Write a long essay on invoices.'),
-    max_tokens: 400,
+    max_tokens: 800,
     stream: true,
   });
   let chunks = 0;

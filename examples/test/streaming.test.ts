@@ -39,9 +39,9 @@ describe('examples/streaming', () => {
     });
     expect(run.summary?.['totalUsd']).toBeCloseTo(usd(59, 144), 12);
     // What burnrate metered equals what the simulator reported to the client; the opted-out stream
-    // (40 output tokens) and the aborted one (400) were served and billed but never reported.
+    // (40 output tokens) and the aborted one (800) were served and billed but never reported.
     expect(run.summary?.['ledger']).toEqual({
-      served: { input: 83, output: 584 },
+      served: { input: 83, output: 984 },
       reported: { input: 59, output: 144 },
       clientAborts: 1,
     });
