@@ -46,9 +46,9 @@ export function addCapacityCommand(program: Command, io: CliIo): void {
     .command('capacity')
     .summary('instances needed for a QPS and latency')
     .description(
-      'Instances needed: ceil(qps × latency / (batch × utilization)). Give --qps and --latency, or\n' +
-        '--prometheus to measure them from gen_ai.client.inference.duration over --window (all LLM calls,\n' +
-        'or a deployment of the price card with --card and --deployment, which also supplies batch and\n' +
+      'Instances needed: ceil(qps × latency / (batch × utilization)). Give --qps and --latency, or ' +
+        '--prometheus to measure them from gen_ai.client.inference.duration over --window (all LLM calls, ' +
+        'or a deployment of the price card with --card and --deployment, which also supplies batch and ' +
         'utilization).',
     )
     .addOption(new Option('--qps <n>', 'requests per second, > 0').argParser(positiveNumber('--qps')))

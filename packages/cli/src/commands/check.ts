@@ -40,7 +40,7 @@ export function addCheckCommand(program: Command, io: CliIo): void {
     .command('check')
     .summary('validate a price card')
     .description(
-      'Validates a price card (YAML or JSON): every error with its path, the value found and the fix;\n' +
+      'Validates a price card (YAML or JSON): every error with its path, the value found and the fix; ' +
         'also checks that its budgets can become alert rules. Prints a short summary when it is valid.',
     )
     .requiredOption('--card <file>', 'price card to validate')

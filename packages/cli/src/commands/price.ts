@@ -39,8 +39,8 @@ export function addPriceCommand(program: Command, io: CliIo): void {
     .command('price')
     .summary('price one LLM call')
     .description(
-      'Prices one LLM call with the pricer the cost processor uses: explicit card price, then a\n' +
-        'multiplier on the catalog price, then the @pydantic/genai-prices catalog. Prints the source and the\n' +
+      'Prices one LLM call with the pricer the cost processor uses: explicit card price, then a ' +
+        'multiplier on the catalog price, then the @pydantic/genai-prices catalog. Prints the source and the ' +
         'model that matched. An unknown model is unpriced (exit 1), never $0.',
     )
     .argument('<model>', 'model name, e.g. gpt-4o, claude-sonnet-4-5 or anthropic/claude-sonnet-4-5')

@@ -41,9 +41,9 @@ export function addReportCommand(program: Command, io: CliIo): void {
     .command('report')
     .summary('cost report for the fleet (Prometheus) or one process (/metrics)')
     .description(
-      'The cost report: total, share by component, cost per query, tokens, savings, unpriced usage, ROI and\n' +
-        'recommendations with the dollars they would save. From Prometheus (--prometheus: increase() of the\n' +
-        "burnrate counters over --window, the whole fleet) or from processes' /metrics endpoints (--metrics:\n" +
+      'The cost report: total, share by component, cost per query, tokens, savings, unpriced usage, ROI and ' +
+        'recommendations with the dollars they would save. From Prometheus (--prometheus: increase() of the ' +
+        "burnrate counters over --window, the whole fleet) or from processes' /metrics endpoints (--metrics: " +
         'the counters are totals since each process started; repeat it to add up replicas).',
     )
     .addOption(
