@@ -18,6 +18,7 @@ import { METRIC, prometheusName } from '@burnrate/sdk';
 import { setupBurnrate } from '@burnrate/sdk/setup';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
+import { missingBinaries, startLocalStack } from './local-stack.js';
 import { showProgress } from './progress.js';
 import { oneRequest, seeded, type WorkloadStats } from './workload.js';
 
@@ -52,6 +53,7 @@ interface DemoOptions {
   keepServing: boolean;
   realOpenai: boolean;
   json: boolean;
+  withPrometheus: boolean;
 }
 
 const program = new Command('burnrate-demo')
@@ -79,6 +81,11 @@ const program = new Command('burnrate-demo')
     false,
   )
   .option('--json', 'print the final report as JSON instead of tables', false)
+  .option(
+    '--with-prometheus',
+    'also start Prometheus and Alertmanager (Debian packages) with the rules generated from the card, and show the budget alerts they deliver',
+    false,
+  )
   .showHelpAfterError();
 
 async function main(): Promise<number> {
@@ -87,6 +94,13 @@ async function main(): Promise<number> {
   if (opts.realOpenai && !process.env['OPENAI_API_KEY']) {
     console.error(
       '--real-openai: OPENAI_API_KEY is not set; export it, or drop --real-openai to use the simulator',
+    );
+    return 1;
+  }
+  if (opts.withPrometheus && missingBinaries().length > 0) {
+    console.error(
+      `--with-prometheus: ${missingBinaries().join(' and ')} not found; install them with ` +
+        '`sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager`, or drop --with-prometheus',
     );
     return 1;
   }
@@ -133,6 +147,14 @@ async function main(): Promise<number> {
     `burnrate demo: ${opts.duration}s at ${opts.rate} calls/s against ${opts.realOpenai ? 'api.openai.com' : `the simulator (${api?.url})`}`,
   );
   console.log(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
+
+  const stack = opts.withPrometheus
+    ? await startLocalStack(burnrate.metricsUrl as string, card.budgets)
+    : undefined;
+  if (stack)
+    console.log(
+      `Prometheus ${stack.prometheus.url} and Alertmanager ${stack.alertmanager.url} are watching the budgets.\n`,
+    );
 
   // Two L4s held for the self-hosted model; a vector DB; spot batch jobs every few seconds.
   const releaseGpus = recorder.gpu.reserve({
@@ -238,6 +260,15 @@ async function main(): Promise<number> {
     console.log(
       `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)}`,
     );
+  }
+
+  if (stack) {
+    console.log('\nBudget alerts (Prometheus rules → Alertmanager → webhook)');
+    const alerts = await stack.deliveredBudgetAlerts(30_000);
+    for (const a of alerts)
+      console.log(`  [${a.receiver}] ${a.labels['alertname']}: ${a.annotations['summary']}`);
+    if (alerts.length === 0) console.log('  none fired: no budget was crossed');
+    await stack.stop();
   }
 
   if (opts.keepServing) {

@@ -10,7 +10,7 @@ import {
   validateBudgets,
 } from './definitions.js';
 import { toYaml } from './prometheus-rules.js';
-import { formatNumber } from './promql.js';
+import { formatNumber, usdTemplate } from './promql.js';
 
 /** Options of {@link generateGrafanaAlertRules}. */
 export interface GrafanaAlertOptions extends AlertingOptions {
@@ -65,7 +65,7 @@ export interface GrafanaAlertingDocument {
 export const DEFAULT_DATASOURCE_UID = 'burnrate-prometheus';
 
 /** Template for the first query's value in Grafana annotations. */
-export const GRAFANA_VALUE = '{{ humanize $values.A.Value }}';
+export const GRAFANA_VALUE = usdTemplate('$values.A.Value');
 
 /** Grafana uids are at most 40 characters of `[a-zA-Z0-9_-]`: readable prefix plus a short hash. */
 function ruleUid(id: string): string {

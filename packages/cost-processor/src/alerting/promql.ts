@@ -110,44 +110,31 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * Go's (and so Prometheus' and Grafana's) `humanize` template function: 4 significant digits with
- * an SI prefix, e.g. `1234.5` → `1.234k`, `0.0025` → `2.5m`. Used to predict annotation text in
- * generated rule tests.
+ * A Go template (Prometheus and Grafana annotations) printing the dollar amount `valueExpr` as
+ * people read money: 2 decimals from $1 up, 4 below (so $0.0055 does not print as `5.5m`, which
+ * `humanize` would).
  */
-export function humanize(value: number): string {
-  if (value === 0 || !Number.isFinite(value)) return formatG4(value);
-  let v = value;
-  let prefix = '';
-  if (Math.abs(v) >= 1) {
-    for (const p of ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y']) {
-      if (Math.abs(v) < 1000) break;
-      prefix = p;
-      v /= 1000;
-    }
-  } else {
-    for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
-      if (Math.abs(v) >= 1) break;
-      prefix = p;
-      v *= 1000;
-    }
-  }
-  return `${formatG4(v)}${prefix}`;
+export function usdTemplate(valueExpr: string): string {
+  return `{{ if lt ${valueExpr} 1.0 }}{{ printf "%.4f" ${valueExpr} }}{{ else }}{{ printf "%.2f" ${valueExpr} }}{{ end }}`;
 }
 
-/** Go's `%.4g` for the values humanize produces. */
-function formatG4(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
-  if (v === 0) return '0';
-  const exponent = Math.floor(Math.log10(Math.abs(Number(v.toPrecision(4)))));
-  if (exponent < -4 || exponent >= 4) {
-    const [mantissa = '', exp = '0'] = v.toExponential(3).split('e');
-    const e = Number(exp);
-    return `${stripZeros(mantissa)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  return stripZeros(v.toPrecision(4));
+/** What {@link usdTemplate} prints for `value`; used to predict annotation text in generated rule tests. */
+export function formatUsdLikeTemplate(value: number): string {
+  return goFixed(value, value < 1 ? 4 : 2);
 }
 
-function stripZeros(s: string): string {
-  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+/**
+ * Go's `printf "%.Nf"`: like `toFixed`, except that an exact tie rounds half to even (Go: 5.625 →
+ * "5.62"; `toFixed`: "5.63"). `toFixed(100)` gives the exact decimal expansion of the double.
+ */
+function goFixed(value: number, digits: number): string {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return value.toFixed(digits);
+  const [whole = '', frac = ''] = Math.abs(value).toFixed(100).split('.');
+  const rest = frac.slice(digits);
+  const tie = rest[0] === '5' && /^0*$/.test(rest.slice(1));
+  const kept = `${whole}${frac.slice(0, digits)}`;
+  const lastEven = Number(kept.at(-1) ?? '0') % 2 === 0;
+  if (!tie || !lastEven) return value.toFixed(digits);
+  const text = digits > 0 ? `${whole}.${frac.slice(0, digits)}` : whole;
+  return value < 0 ? `-${text}` : text;
 }

@@ -19,7 +19,7 @@ import {
   PROMETHEUS_VALUE,
   toYaml,
 } from './prometheus-rules.js';
-import { formatDuration, humanize, LABEL, labelName, PROM, quoteLabelValue } from './promql.js';
+import { formatDuration, formatUsdLikeTemplate, LABEL, labelName, PROM, quoteLabelValue } from './promql.js';
 
 /** One input series of a promtool test. */
 export interface PromtoolInputSeries {
@@ -159,7 +159,7 @@ function seriesText(metric: string, labels: Record<string, string>): string {
 function render(template: string, value: number, labels: Record<string, string>): string {
   return template
     .split(PROMETHEUS_VALUE)
-    .join(humanize(value))
+    .join(formatUsdLikeTemplate(value))
     .replace(/\{\{ \$labels\.([a-zA-Z0-9_]+) \}\}/g, (_, name: string) => labels[name] ?? '');
 }
 

@@ -9,12 +9,13 @@ import {
   ALERT,
   type BudgetRuleInput,
   formatDuration,
+  formatUsdLikeTemplate,
   generateGrafanaAlertRules,
   generatePrometheusRules,
   generatePromtoolTests,
-  humanize,
   type PrometheusAlertingRule,
   selector,
+  usdTemplate,
 } from '../../src/alerting/index.js';
 
 const run = promisify(execFile);
@@ -35,15 +36,16 @@ function alerts(budgets: BudgetRuleInput[]): PrometheusAlertingRule[] {
 }
 
 describe('PromQL helpers', () => {
-  it('humanize matches Go for dollars large and small', () => {
-    expect([0, 65, 1234.5, 0.0025, 0.5, 72_000, 1e-7].map(humanize)).toEqual([
-      '0',
-      '65',
-      '1.234k',
-      '2.5m',
-      '500m',
-      '72k',
-      '100n',
+  it('predicts the dollar template as Go prints it: 4 decimals below $1, 2 from $1, ties to even', () => {
+    expect([0, 0.0055, 0.5, 1, 5.625, 5.635, 1234.5, 72_000].map(formatUsdLikeTemplate)).toEqual([
+      '0.0000',
+      '0.0055',
+      '0.5000',
+      '1.00',
+      '5.62',
+      '5.63',
+      '1234.50',
+      '72000.00',
     ]);
   });
 
@@ -76,7 +78,7 @@ describe('generatePrometheusRules', () => {
     ]);
     expect(thresholds[1]?.annotations.summary).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
-      'Budget search-monthly has spent ${{ $value | humanize }} of $100 (80% threshold) in 30d',
+      `Budget search-monthly has spent \$${usdTemplate('$value')} of $100 (80% threshold) in 30d`,
     );
   });
 
@@ -162,7 +164,7 @@ describe('generateGrafanaAlertRules', () => {
     const rule = generateGrafanaAlertRules([search]).document.groups[1]?.rules[0];
     expect(rule?.annotations.summary).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
-      'Budget search-monthly has spent ${{ humanize $values.A.Value }} of $100 (50% threshold) in 30d',
+      `Budget search-monthly has spent \$${usdTemplate('$values.A.Value')} of $100 (50% threshold) in 30d`,
     );
     expect(parse(generateGrafanaAlertRules([search]).yaml).apiVersion).toBe(1);
   });
