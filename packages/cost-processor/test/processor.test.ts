@@ -110,6 +110,15 @@ describe('savings', () => {
     const savings = await points(reader, COST_METRIC.savings);
     expect(micros(total(savings, { [ATTR.savingsStrategy]: 'response_cache' }))).toBe(5_000_000);
   });
+
+  it('values a response-cache hit named by the requested model when the provider answered with a dated model', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(llm('gpt-4o-mini', { input: 1_000_000 }, { responseModel: 'gpt-4o-mini-2024-07-18' }));
+    processor.onUsage({ kind: 'cache', timeMs: 0, attributes: {}, result: 'hit', model: 'gpt-4o-mini' });
+    const savings = await points(reader, COST_METRIC.savings);
+    expect(micros(total(savings, { [ATTR.savingsStrategy]: 'response_cache' }))).toBe(150_000);
+    expect(processor.report().savings.byStrategy['response_cache']).toBeCloseTo(0.15, 9);
+  });
 });
 
 describe('unpriced usage', () => {

@@ -80,6 +80,8 @@ export class CostLedger {
   readonly #bySource = new Map<PriceSource, number>();
   readonly #savingsByStrategy = new Map<string, number>();
   readonly #models = new Map<string, ModelSpend>();
+  /** Priced calls by `provider|requestModel` and `*|requestModel` (lower-cased), for response-cache savings. */
+  readonly #byRequestModel = new Map<string, { usd: number; calls: number }>();
   readonly #gpus = new Map<string, GpuSpend>();
   readonly #unpriced = new Map<string, UnpricedUsage>();
   readonly #tokens: TokenTotals = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
@@ -127,7 +129,17 @@ export class CostLedger {
     model: string,
     tokens: TokenTotals,
     priced: { usd: number; standardTierCatalogUsd: number; batchFactor?: number } | undefined,
+    requestModel: string = model,
   ): void {
+    if (priced) {
+      // Response-cache hits name the model the caller asked for, not the dated one that answered.
+      for (const key of [`${provider}|${requestModel.toLowerCase()}`, `*|${requestModel.toLowerCase()}`]) {
+        const avg = this.#byRequestModel.get(key) ?? { usd: 0, calls: 0 };
+        avg.usd += priced.usd;
+        avg.calls += 1;
+        this.#byRequestModel.set(key, avg);
+      }
+    }
     this.#llmCalls += 1;
     this.#tokens.input += tokens.input;
     this.#tokens.cacheRead += tokens.cacheRead;
@@ -162,6 +174,8 @@ export class CostLedger {
 
   /** Average USD of this model's priced calls so far, if any (prices response-cache hits). */
   averageCallUsd(model: string, provider?: string): number | undefined {
+    const byRequest = this.#byRequestModel.get(`${provider ?? '*'}|${model.toLowerCase()}`);
+    if (byRequest) return byRequest.usd / byRequest.calls;
     let usd = 0;
     let calls = 0;
     for (const spend of this.#models.values()) {

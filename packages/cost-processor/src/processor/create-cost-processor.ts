@@ -229,11 +229,17 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       (r) => r.serviceTier === 'batch' && r.provider === result.providerId && r.model === undefined,
     );
     const standardCatalog = result.source !== 'explicit' && result.serviceTier === undefined ? result.usd : 0;
-    ledger.addLlmCall(record.provider, model, tokens, {
-      usd: result.usd,
-      standardTierCatalogUsd: standardCatalog,
-      ...(batchRule ? { batchFactor: batchRule.factor } : {}),
-    });
+    ledger.addLlmCall(
+      record.provider,
+      model,
+      tokens,
+      {
+        usd: result.usd,
+        standardTierCatalogUsd: standardCatalog,
+        ...(batchRule ? { batchFactor: batchRule.factor } : {}),
+      },
+      record.requestModel,
+    );
     const histAttrs: Attributes = {
       ...record.attributes,
       [ATTR.providerName]: record.provider,

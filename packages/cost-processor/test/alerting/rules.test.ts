@@ -78,7 +78,7 @@ describe('generatePrometheusRules', () => {
     ]);
     expect(thresholds[1]?.annotations.summary).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
-      `Budget search-monthly has spent \$${usdTemplate('$value')} of $100 (80% threshold) in 30d`,
+      `Budget search-monthly has spent $${usdTemplate('$value')} of $100 (80% threshold) in 30d`,
     );
   });
 
@@ -164,7 +164,7 @@ describe('generateGrafanaAlertRules', () => {
     const rule = generateGrafanaAlertRules([search]).document.groups[1]?.rules[0];
     expect(rule?.annotations.summary).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
-      `Budget search-monthly has spent \$${usdTemplate('$values.A.Value')} of $100 (50% threshold) in 30d`,
+      `Budget search-monthly has spent $${usdTemplate('$values.A.Value')} of $100 (50% threshold) in 30d`,
     );
     expect(parse(generateGrafanaAlertRules([search]).yaml).apiVersion).toBe(1);
   });
