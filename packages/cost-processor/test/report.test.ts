@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCostProcessor } from '../src/processor/create-cost-processor.js';
-import { formatReport } from '../src/report/format-report.js';
+import { formatReport, formatUsd } from '../src/report/format-report.js';
 import { gpu, llm, manualClock, micros, testMeter } from './helpers.js';
 
 /** The seed example: A100 at $2.50/h, gpt-4 at a flat $0.03 per 1K tokens. */
@@ -82,5 +82,20 @@ describe('the cost report', () => {
     expect(text).toMatch(/openai\/mystery-model\s+1\s+10\s+5\s+UNPRICED/);
     expect(text).toContain('Quantize self-hosted models to INT8');
     expect(text).toContain('(1.00 h)');
+  });
+});
+
+describe('formatUsd', () => {
+  it('prints cents from a cent up and two significant digits below, never a cheap call as $0.00', () => {
+    expect([0, 12.5, 1234.5, 0.01, 0.0073, 0.000091, 0.00000002, 0.0000004].map(formatUsd)).toEqual([
+      '$0.00',
+      '$12.50',
+      '$1,234.50',
+      '$0.01',
+      '$0.0073',
+      '$0.000091',
+      '$0.000000020',
+      '$0.00000040',
+    ]);
   });
 });

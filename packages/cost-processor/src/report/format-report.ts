@@ -4,7 +4,9 @@ import type { CostReport } from './types.js';
 /** Formats USD for humans: cents for ≥ $0.01, more digits below. */
 export function formatUsd(usd: number): string {
   const abs = Math.abs(usd);
-  const digits = abs === 0 || abs >= 0.01 ? 2 : abs >= 0.0001 ? 4 : 6;
+  // Cents from a cent up; below, enough decimals for two significant digits, so a single cheap
+  // call never prints as $0.00 (that would read as free).
+  const digits = abs === 0 || abs >= 0.01 ? 2 : Math.min(12, Math.max(4, Math.ceil(-Math.log10(abs)) + 1));
   return `${usd < 0 ? '-' : ''}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
