@@ -1,4 +1,4 @@
-import { ATTR, COST_BUCKETS_USD, COST_METRIC } from '@burnrate/sdk';
+import { ATTR, COST_BUCKETS_USD, COST_METRIC, createManualClock } from '@burnrate/sdk';
 import { describe, expect, it } from 'vitest';
 import { type CostProcessorOptions, createCostProcessor } from '../src/processor/create-cost-processor.js';
 import { gpu, llm, manualClock, micros, points, storageLevel, testMeter, total } from './helpers.js';
@@ -178,6 +178,16 @@ describe('accrual over time (fake clock)', () => {
       15,
       10,
     );
+  });
+
+  it('takes the sdk recorder’s Clock object as its clock, like a plain function', async () => {
+    const { meterProvider, reader } = testMeter();
+    const clock = createManualClock(Date.UTC(2026, 10, 20));
+    const processor = createCostProcessor({ priceCard: { storage: { default: 0.1 } }, meterProvider, clock });
+    processor.onUsage(storageLevel(300e9));
+    clock.advance(10 * 86_400_000);
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { [ATTR.costComponent]: 'storage' })).toBeCloseTo(10, 10);
   });
 
   it('accrues fixed monthly costs per second of a 30-day month', async () => {

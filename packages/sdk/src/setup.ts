@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -17,9 +17,10 @@ export interface SetupOptions {
   /**
    * The Prometheus `/metrics` endpoint, or `false` for none. `host` default `127.0.0.1` (pass
    * `0.0.0.0` to expose it beyond this machine); `port` default 9464, 0 picks a free port;
-   * `endpoint` default `/metrics`.
+   * `endpoint` default `/metrics`. `serve: false` starts no server: mount `metricsHandler` on
+   * your own HTTP server instead. Default `serve: true`.
    */
-  prometheus?: { host?: string; port?: number; endpoint?: string } | false;
+  prometheus?: { host?: string; port?: number; endpoint?: string; serve?: boolean } | false;
   /** Also push OTLP/HTTP metrics to a collector at `url` every `intervalMs` (default 15000). Default: off. */
   otlp?: { url: string; intervalMs?: number; headers?: Record<string, string> };
   /**
@@ -43,8 +44,15 @@ export interface SetupOptions {
 export interface Burnrate {
   recorder: UsageRecorder;
   meterProvider: MeterProvider;
-  /** The URL Prometheus should scrape, when the endpoint is on. */
+  /** The URL Prometheus should scrape, when burnrate serves the endpoint itself. */
   metricsUrl: string | undefined;
+  /**
+   * Answers a Prometheus scrape on your own server (e.g. `app.get('/metrics', metricsHandler)`);
+   * undefined when `prometheus` is false.
+   */
+  metricsHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /** The processors, in order, including those built from factories (e.g. the cost processor). */
+  processors: readonly UsageProcessor[];
   /** Instruments an openai client with this pipeline's recorder. */
   instrumentOpenAI<T extends object>(client: T, options?: Omit<InstrumentOpenAIOptions, 'recorder'>): T;
   /** Flushes records and metrics. */
@@ -59,31 +67,14 @@ export interface Burnrate {
  */
 export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrate> {
   const readers: MetricReader[] = [];
-  let prometheus: { exporter: PrometheusExporter; server: Server; url: string } | undefined;
+  let exporter: PrometheusExporter | undefined;
+  let served: { server: Server; url: string } | undefined;
   if (options.prometheus !== false) {
     const p = options.prometheus ?? {};
-    const exporter = new PrometheusExporter({ preventServerStart: true });
+    exporter = new PrometheusExporter({ preventServerStart: true });
     readers.push(exporter);
-    const endpoint = p.endpoint ?? '/metrics';
-    const server = createServer((req, res) => {
-      if (req.method === 'GET' && (req.url ?? '').split('?')[0] === endpoint) {
-        exporter.getMetricsRequestHandler(req, res);
-      } else {
-        res.statusCode = 404;
-        res.end();
-      }
-    });
-    const host = p.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(p.port ?? 9464, host, () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
-    prometheus = {
-      exporter,
-      server,
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint}`,
-    };
+    if (p.serve !== false)
+      served = await serveMetrics(exporter, p.host ?? '127.0.0.1', p.port ?? 9464, p.endpoint ?? '/metrics');
   }
   if (options.otlp) {
     readers.push(
@@ -110,7 +101,9 @@ export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrat
   return {
     recorder,
     meterProvider,
-    metricsUrl: prometheus?.url,
+    metricsUrl: served?.url,
+    metricsHandler: exporter ? exporter.getMetricsRequestHandler.bind(exporter) : undefined,
+    processors,
     instrumentOpenAI: (client, opts) => instrumentOpenAI(client, { ...opts, recorder }),
     async forceFlush() {
       await recorder.forceFlush();
@@ -121,11 +114,34 @@ export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrat
       closed = true;
       await recorder.shutdown();
       await meterProvider.shutdown();
-      if (prometheus) {
-        const server = prometheus.server;
+      if (served) {
+        const server = served.server;
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     },
   };
+}
+
+/** Serves the exporter's scrape handler at `endpoint` on a server of our own (port 0 = a free port). */
+async function serveMetrics(
+  exporter: PrometheusExporter,
+  host: string,
+  port: number,
+  endpoint: string,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === endpoint) {
+      exporter.getMetricsRequestHandler(req, res);
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}${endpoint}` };
 }

@@ -83,7 +83,7 @@ describe('GPU metering', () => {
     recorder.gpu.accrue();
     expect(await total(reader, METRIC.gpuTime)).toBe(8 * 3600);
     clock.advance(30 * 60 * 1000);
-    expect(release()).toBe(8 * 1800);
+    expect(release()).toBe(8 * 5400);
     expect(release()).toBe(0);
     expect(await total(reader, METRIC.gpuTime, { [ATTR.requestModel]: 'llama-3.1-70b' })).toBe(8 * 5400);
     expect(await total(reader, METRIC.gpuAllocated)).toBe(0);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSimulator } from '@burnrate/llm-simulator';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +81,37 @@ describe('setupBurnrate', () => {
     } finally {
       await a.shutdown();
     }
+  });
+
+  it('starts no server with serve: false and answers scrapes through metricsHandler on the caller’s server', async () => {
+    const br = await setupBurnrate({ prometheus: { serve: false } });
+    const server = createServer((req, res) => br.metricsHandler?.(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(br.metricsUrl).toBeUndefined();
+      br.recorder.revenue.add(12.5, { tenant: 'acme' });
+      const text = await (
+        await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)
+      ).text();
+      expect(text).toMatch(
+        /^burnrate_revenue_usd_total\{tenant="acme",otel_scope_name="@burnrate\/sdk",otel_scope_version="[^"]+"\} 12\.5$/m,
+      );
+    } finally {
+      server.close();
+      await br.shutdown();
+    }
+  });
+
+  it('returns the processors it built from factories, so the caller can reach the cost processor', async () => {
+    const seen: string[] = [];
+    const br = await setupBurnrate({
+      prometheus: false,
+      processors: [(mp) => ({ onUsage: (r) => seen.push(`${r.kind}:${mp === br?.meterProvider}`) })],
+    });
+    br.recorder.revenue.add(1);
+    expect(br.processors).toHaveLength(1);
+    expect(seen).toEqual(['revenue:true']);
+    await br.shutdown();
   });
 
   it('builds a pipeline without an endpoint when prometheus is false', async () => {

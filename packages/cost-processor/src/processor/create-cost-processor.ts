@@ -2,6 +2,7 @@ import {
   ATTR,
   type Attributes,
   type CacheUsageRecord,
+  type Clock,
   COST_BUCKETS_USD,
   COST_METRIC,
   type GpuMarket,
@@ -42,7 +43,7 @@ export interface CostProcessorOptions {
   /** Where the dollar metrics are recorded. Default: the global `metrics.getMeterProvider()`. */
   meterProvider?: MeterProvider;
   /** Clock in ms since epoch; accrues storage and fixed costs and drives sliding windows. Default `Date.now`. */
-  clock?: () => number;
+  clock?: (() => number) | Clock;
   /** Warnings (one per unknown model, GPU, scope or tier). Default: the OpenTelemetry diag logger. */
   logger?: CostLogger;
 }
@@ -88,7 +89,9 @@ interface HeldReservation {
  */
 export function createCostProcessor(options: CostProcessorOptions = {}): CostProcessor {
   const card = loadPriceCard(options.priceCard);
-  const clock = options.clock ?? Date.now;
+  // The same Clock object the sdk's recorder takes, or a plain function.
+  const given = options.clock;
+  const clock: () => number = typeof given === 'function' ? given : given ? () => given.now() : Date.now;
   const logger: CostLogger = options.logger ?? { warn: (m) => diag.warn(m) };
   const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
   const meter = meterProvider.getMeter('@burnrate/cost-processor', '0.1.0');

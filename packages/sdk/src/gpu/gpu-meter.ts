@@ -88,7 +88,7 @@ export class GpuMeter {
   /**
    * Holds GPUs until `release()`: `burnrate.gpu.allocated` rises by `count`, and GPU-seconds
    * accrue on a timer, on `accrue()`/`forceFlush()` and at release. `release` returns the
-   * GPU-seconds of the last stretch and is idempotent.
+   * reservation's GPU-seconds from reserve to release (0 on later calls).
    */
   reserve(attrs: GpuAttributes): () => number {
     const base = this.describe(attrs);
@@ -99,13 +99,14 @@ export class GpuMeter {
     // A zero-second record tells processors (hourly cost) that the GPUs are now held.
     this.deps.emit({ ...base, timeMs: r.lastMs, gpuSeconds: 0, reservation: { id, held: true } }, () => {});
     this.ensureTimer();
+    const startMs = r.lastMs;
     return () => {
       if (!this.reservations.has(id)) return 0;
-      const seconds = this.accrueOne(r, false);
+      this.accrueOne(r, false);
       this.reservations.delete(id);
       safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(-base.count, r.metricAttrs));
       if (this.reservations.size === 0) this.stopTimer();
-      return seconds;
+      return (Math.max(0, r.lastMs - startMs) / 1000) * base.count;
     };
   }
 
