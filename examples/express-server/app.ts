@@ -40,10 +40,9 @@ export async function startServer(port: number, options: StartOptions = {}): Pro
   const sim = real ? undefined : await startSimulator();
   const client = new OpenAI(sim ? { baseURL: sim.url, apiKey: 'sk-simulator' } : {});
 
-  // setupBurnrate serves /metrics on a loopback port of its own (a free one here); the app
-  // re-serves it below, so Prometheus scrapes the service's port like any other endpoint.
+  // No server of burnrate's own: the app mounts the scrape handler on its port below.
   const burnrate = await setupBurnrate({
-    prometheus: { port: 0 },
+    prometheus: { serve: false },
     serviceName: 'ask-service',
     attributes: { service: 'ask-service' },
   });
@@ -92,13 +91,8 @@ export async function startServer(port: number, options: StartOptions = {}): Pro
     }
   });
 
-  app.get('/metrics', async (_req: Request, res: Response) => {
-    const upstream = await fetch(burnrate.metricsUrl as string);
-    res
-      .status(upstream.status)
-      .type(upstream.headers.get('content-type') ?? 'text/plain')
-      .send(await upstream.text());
-  });
+  const metricsHandler = burnrate.metricsHandler;
+  if (metricsHandler) app.get('/metrics', (req: Request, res: Response) => metricsHandler(req, res));
 
   app.get('/healthz', (_req: Request, res: Response) => {
     res.json({ ok: true });
