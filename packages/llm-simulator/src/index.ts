@@ -18,6 +18,7 @@ export type {
   TokenTally,
   Usage,
 } from './ledger.js';
+export { MAX_LOGGED_REQUESTS } from './ledger.js';
 export { isReasoningModel, responseModel } from './models.js';
 export { CACHE_INCREMENT, MIN_CACHED_PREFIX } from './prompt-cache.js';
 export { DEFAULT_EMBEDDING_DIMENSIONS } from './routes/embeddings.js';
