@@ -115,6 +115,26 @@ describe('createUsageRecorder', () => {
     expect(errors).toHaveBeenCalled();
   });
 
+  it('logs an async processor rejection instead of leaving it unhandled', async () => {
+    const { meterProvider } = privateMeter();
+    const errors = vi.spyOn(diag, 'error');
+    let rejection: Promise<void> | undefined;
+    const asyncBad = {
+      onUsage: (_record: UsageRecord) => {
+        rejection = Promise.reject(new Error('async processor bug'));
+        return rejection;
+      },
+    };
+    const recorder = createUsageRecorder({ meterProvider, processors: [asyncBad] });
+    expect(() => recorder.recordLlm(call)).not.toThrow();
+    // The recorder's handler was attached first, so it has run once this one settles.
+    await rejection?.catch(() => undefined);
+    expect(errors).toHaveBeenCalledWith(
+      'burnrate: a UsageProcessor.onUsage rejected; the call is unaffected',
+      new Error('async processor bug'),
+    );
+  });
+
   it('keeps recording silent when the meter itself throws', () => {
     const throwing = new Proxy(
       {},

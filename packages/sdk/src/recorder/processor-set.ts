@@ -20,7 +20,18 @@ export class ProcessorSet {
 
   dispatch(record: UsageRecord): void {
     if (this.closed) return;
-    for (const p of this.processors) safely('a UsageProcessor.onUsage', () => p.onUsage(record));
+    for (const p of this.processors) {
+      // `onUsage` is typed void, but an async one type-checks too: its rejection must not become an
+      // unhandled rejection (which ends a Node process), so it goes to the diag logger like a throw.
+      const returned: unknown = safely('a UsageProcessor.onUsage', () => p.onUsage(record));
+      if (returned !== undefined && typeof (returned as PromiseLike<unknown>).then === 'function') {
+        (returned as PromiseLike<unknown>).then(undefined, (err: unknown) =>
+          safely('logging a UsageProcessor.onUsage rejection', () =>
+            diag.error('burnrate: a UsageProcessor.onUsage rejected; the call is unaffected', err),
+          ),
+        );
+      }
+    }
   }
 
   async forceFlush(): Promise<void> {
