@@ -160,6 +160,42 @@ describe('createUsageRecorder', () => {
     expect(seen).toEqual(['llm', 'storage']);
   });
 
+  it('caps free-text workload, storage class and network scope values like caller attributes, in metrics and in records', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const records: UsageRecord[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      cardinality: { maxValuesPerAttribute: 1 },
+      gpuAccrualIntervalMs: 0,
+      processors: [{ onUsage: (r) => records.push(r) }],
+    });
+    recorder.gpu.start({ gpu: 'h100', workload: 'job-1' })();
+    recorder.gpu.start({ gpu: 'h100', workload: 'job-2' })();
+    recorder.storage.set(10, { storageClass: 'ssd' });
+    recorder.storage.set(20, { storageClass: 'bucket-of-user-42' });
+    recorder.network.add(30, { scope: 'internet' });
+    recorder.network.add(40, { scope: 'x'.repeat(500) });
+
+    expect(
+      records.map((r) =>
+        r.kind === 'gpu'
+          ? r.workload
+          : r.kind === 'storage'
+            ? r.storageClass
+            : r.kind === 'network'
+              ? r.scope
+              : r.kind,
+      ),
+    ).toEqual(['job-1', 'other', 'ssd', 'other', 'internet', 'other']);
+    const gpuTime = await points(reader, METRIC.gpuTime);
+    expect(gpuTime.map((p) => p.attributes[ATTR.workload])).toEqual(['job-1', 'other']);
+    const net = await points(reader, METRIC.networkIo);
+    expect(net.map((p) => [p.attributes[ATTR.networkScope], p.value])).toEqual([
+      ['internet', 30],
+      ['other', 40],
+    ]);
+  });
+
   it('records storage levels, network bytes, cache lookups and revenue with their attributes', async () => {
     const { meterProvider, reader } = privateMeter();
     const clock = createManualClock();

@@ -112,6 +112,15 @@ export class CardinalityGuard {
     return out;
   }
 
+  /**
+   * Guards one free-text value of a named burnrate attribute (e.g. `burnrate.workload`): cut to the
+   * maximum length, and past the per-attribute cap it becomes {@link OVERFLOW_VALUE}. Never throws.
+   */
+  guardValue(key: string, value: string): string {
+    const cut = value.length > this.maxLength ? value.slice(0, this.maxLength) : value;
+    return this.cap(key, cut) as string;
+  }
+
   private cap(key: string, value: string | number | boolean): string | number | boolean {
     let values = this.seen.get(key);
     if (!values) {

@@ -27,6 +27,8 @@ interface GpuMeterDeps {
   clock: Clock;
   instruments: UsageInstruments;
   resolve(extra?: CallerAttributes): Attributes;
+  /** Guards a free-text value that becomes a metric attribute (the workload). */
+  guardValue(key: string, value: string): string;
   emit(record: UsageRecord, metric: () => void): void;
   accrualIntervalMs: number;
 }
@@ -182,7 +184,7 @@ export class GpuMeter {
       count,
       market,
     };
-    if (workload !== undefined) base.workload = workload;
+    if (workload !== undefined) base.workload = this.deps.guardValue(ATTR.workload, String(workload));
     if (model !== undefined) base.model = model;
     return base;
   }

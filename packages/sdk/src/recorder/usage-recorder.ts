@@ -1,6 +1,10 @@
 import { type MeterProvider, metrics, type Attributes as OtelAttributes } from '@opentelemetry/api';
 import { type CallerAttributes, currentAttributes } from '../attributes/attribute-context.js';
-import { CardinalityGuard, type CardinalityOptions } from '../attributes/cardinality-guard.js';
+import {
+  CardinalityGuard,
+  type CardinalityOptions,
+  OVERFLOW_VALUE,
+} from '../attributes/cardinality-guard.js';
 import { type Clock, realClock } from '../clock.js';
 import { GpuMeter } from '../gpu/gpu-meter.js';
 import type { Attributes, LlmUsageRecord, UsageProcessor, UsageRecord } from '../record/usage-record.js';
@@ -101,6 +105,12 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     safely('guarding attributes', () => guard.guard(captured)) ?? {};
 
   const resolve = (extra?: CallerAttributes): Attributes => resolveCaptured(capture(extra));
+  /** Free-text values of named attributes (workload, storage class, network scope) pass the guard's cap too. */
+  const guardValue = (key: string, value: unknown): string => {
+    return (
+      safely('guarding an attribute value', () => guard.guardValue(key, String(value))) ?? OVERFLOW_VALUE
+    );
+  };
 
   const emit = (record: UsageRecord, metric: () => void): void => {
     safely('recording a usage metric', metric);
@@ -124,6 +134,7 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     clock,
     instruments: inst,
     resolve,
+    guardValue,
     emit,
     accrualIntervalMs: options.gpuAccrualIntervalMs ?? 10_000,
   });
@@ -136,7 +147,7 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
         safely('storage.set', () => {
           if (!isNonNegative(bytes)) return invalid('storage.set', bytes);
           const [known, caller] = split(attrs, ['storageClass'] as const);
-          const storageClass = String(known.storageClass ?? 'default');
+          const storageClass = guardValue(ATTR.storageClass, known.storageClass ?? 'default');
           const a = resolve(caller);
           emit({ kind: 'storage', timeMs: clock.now(), attributes: a, storageClass, bytes }, () =>
             inst.storage.record(bytes, { ...a, [ATTR.storageClass]: storageClass }),
@@ -150,7 +161,7 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
           if (!isNonNegative(bytes)) return invalid('network.add', bytes);
           const [known, caller] = split(attrs, ['direction', 'scope'] as const);
           const direction = known.direction === 'receive' ? 'receive' : 'transmit';
-          const scope = String(known.scope ?? 'internet');
+          const scope = guardValue(ATTR.networkScope, known.scope ?? 'internet');
           const a = resolve(caller);
           emit({ kind: 'network', timeMs: clock.now(), attributes: a, direction, scope, bytes }, () =>
             inst.network.add(bytes, { ...a, [ATTR.networkDirection]: direction, [ATTR.networkScope]: scope }),
