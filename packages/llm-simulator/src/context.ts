@@ -11,7 +11,7 @@ import {
 import { HttpError, invalidRequest, isRecord, readJson, sendJson } from './http.js';
 import type { Ledger, RequestOutcome, Usage } from './ledger.js';
 import type { PromptCache } from './prompt-cache.js';
-import { cutConnection, pause, watchAbort } from './sse.js';
+import { cutConnection, type Frame, pause, sendStream, watchAbort } from './sse.js';
 
 /** Response pacing. */
 export interface LatencyConfig {
@@ -163,6 +163,30 @@ export async function sendUsageBody(
   }
   sendJson(scope.res, 200, payload, baseHeaders(scope.requestId));
   recordServed(ctx, scope, usage, 'ok', true);
+}
+
+/**
+ * Streams `frames` (SSE) with the configured pacing and the request's first-chunk delay and cut-off
+ * faults, and records the request with how it ended and whether its usage frame reached the client.
+ */
+export async function sendStreamBody(
+  ctx: SimulatorContext,
+  scope: RequestScope,
+  frames: readonly Frame[],
+  usage: Usage,
+): Promise<void> {
+  const result = await sendStream(
+    scope.res,
+    baseHeaders(scope.requestId),
+    frames,
+    {
+      firstChunkMs: scope.faults.slowFirstChunkMs ?? ctx.latency.firstChunkMs,
+      chunkIntervalMs: ctx.latency.chunkIntervalMs,
+      cutoff: scope.faults.cutoff,
+    },
+    ctx.signal,
+  );
+  recordServed(ctx, scope, usage, result.outcome, result.usageReported);
 }
 
 /** The service tier a response reports: the requested one, `default` for `auto` or none. */

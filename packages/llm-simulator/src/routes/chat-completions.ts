@@ -1,10 +1,9 @@
 /** `POST /v1/chat/completions`, non-streaming and streaming. */
 import {
-  baseHeaders,
   nowSeconds,
   type RequestScope,
-  recordServed,
   type SimulatorContext,
+  sendStreamBody,
   sendUsageBody,
   serviceTier,
 } from '../context.js';
@@ -12,7 +11,7 @@ import { chunkPieces, planOutput } from '../generation.js';
 import { invalidRequest, isRecord, optionalPositiveInt } from '../http.js';
 import type { Usage } from '../ledger.js';
 import { isReasoningModel, responseModel } from '../models.js';
-import { DONE_FRAME, dataFrame, type Frame, sendStream } from '../sse.js';
+import { DONE_FRAME, dataFrame, type Frame } from '../sse.js';
 import { encodePrompt, type PromptMessage } from '../tokenizer.js';
 
 /** System fingerprint reported by every chat completion. */
@@ -121,16 +120,5 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
   if (includeUsage) frames.push({ text: dataFrame(chunk([], { usage: chatUsage(usage) })), usage: true });
   frames.push({ text: DONE_FRAME });
 
-  const result = await sendStream(
-    scope.res,
-    baseHeaders(scope.requestId),
-    frames,
-    {
-      firstChunkMs: scope.faults.slowFirstChunkMs ?? ctx.latency.firstChunkMs,
-      chunkIntervalMs: ctx.latency.chunkIntervalMs,
-      cutoff: scope.faults.cutoff,
-    },
-    ctx.signal,
-  );
-  recordServed(ctx, scope, usage, result.outcome, result.usageReported);
+  await sendStreamBody(ctx, scope, frames, usage);
 }

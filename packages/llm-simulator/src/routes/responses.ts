@@ -1,10 +1,9 @@
 /** `POST /v1/responses`, non-streaming and streaming (typed SSE events, usage on `response.completed`). */
 import {
-  baseHeaders,
   nowSeconds,
   type RequestScope,
-  recordServed,
   type SimulatorContext,
+  sendStreamBody,
   sendUsageBody,
   serviceTier,
 } from '../context.js';
@@ -12,7 +11,7 @@ import { chunkPieces, planOutput } from '../generation.js';
 import { invalidRequest, isRecord, optionalPositiveInt } from '../http.js';
 import type { Usage } from '../ledger.js';
 import { isReasoningModel, responseModel } from '../models.js';
-import { eventFrame, type Frame, sendStream } from '../sse.js';
+import { eventFrame, type Frame } from '../sse.js';
 import { encodePrompt, responsesInputMessages } from '../tokenizer.js';
 
 /** The responses-API `usage` object for a usage. */
@@ -143,16 +142,5 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
   });
   emit('response.completed', { response: response('completed', finalOutput, responsesUsage(usage)) }, true);
 
-  const result = await sendStream(
-    scope.res,
-    baseHeaders(scope.requestId),
-    frames,
-    {
-      firstChunkMs: scope.faults.slowFirstChunkMs ?? ctx.latency.firstChunkMs,
-      chunkIntervalMs: ctx.latency.chunkIntervalMs,
-      cutoff: scope.faults.cutoff,
-    },
-    ctx.signal,
-  );
-  recordServed(ctx, scope, usage, result.outcome, result.usageReported);
+  await sendStreamBody(ctx, scope, frames, usage);
 }
