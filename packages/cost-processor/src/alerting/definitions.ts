@@ -62,6 +62,7 @@ export interface ResolvedAlertingOptions {
   dashboardUrl: string;
   fastBurnFactor: number;
   slowBurnFactor: number;
+  /** How far ahead the forecast alert looks, in seconds, for a budget. */
   forecastHorizonSeconds: (budget: BudgetRuleInput) => number;
   for: AlertForDurations;
   unpricedWindow: string;

@@ -33,6 +33,7 @@ import type { CostReport } from '../report/types.js';
 
 /** Where warnings go (one per unknown model / GPU / scope). */
 export interface CostLogger {
+  /** Receives one warning. */
   warn(message: string): void;
 }
 

@@ -29,6 +29,7 @@ export interface GpuSample {
 export interface NvidiaSmiSampler {
   /** Runs nvidia-smi once and returns the GPUs it saw (empty when it is missing or fails). */
   sample(): Promise<GpuSample[]>;
+  /** Unregisters the gauges' callback; nvidia-smi is not run again. */
   stop(): void;
 }
 

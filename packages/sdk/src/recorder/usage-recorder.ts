@@ -51,21 +51,30 @@ export interface UsageRecorder {
   /** GPU metering: `track`, `start`, `reserve`. */
   readonly gpu: GpuMeter;
   /** Storage levels: `set(bytes, { storageClass?, ...caller })`; storageClass default `default`. */
-  readonly storage: { set(bytes: number, attrs?: WithCaller<{ storageClass?: string }>): void };
+  readonly storage: {
+    /** Sets the bytes held now in a storage class (a level, not a delta). */
+    set(bytes: number, attrs?: WithCaller<{ storageClass?: string }>): void;
+  };
   /**
    * Network bytes: `add(bytes, { direction?, scope?, ...caller })`; direction default `transmit`,
    * scope default `internet`.
    */
   readonly network: {
+    /** Adds bytes moved. */
     add(bytes: number, attrs?: WithCaller<{ direction?: 'transmit' | 'receive'; scope?: string }>): void;
   };
   /** Application response-cache lookups; `model`/`provider` name the call a hit avoided. */
   readonly cache: {
+    /** Counts a lookup answered from the cache: an LLM call avoided. */
     hit(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
+    /** Counts a lookup the cache could not answer. */
     miss(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
   };
   /** Revenue in USD, for ROI. */
-  readonly revenue: { add(usd: number, attrs?: CallerAttributes): void };
+  readonly revenue: {
+    /** Adds revenue in USD. */
+    add(usd: number, attrs?: CallerAttributes): void;
+  };
   /** Records one LLM call: token and duration metrics, then the processors. Never throws. */
   recordLlm(call: LlmCall): void;
   /** The caller attributes in effect now (from `withAttributes`), to capture when a call starts. */
