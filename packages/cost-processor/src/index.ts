@@ -12,6 +12,7 @@ export {
   COST_COMPONENTS,
   type CostComponent,
   CostLedger,
+  emptyModelSpend,
   type GpuSpend,
   type LedgerSeries,
   type LedgerSnapshot,

@@ -1,6 +1,7 @@
 import {
   COST_COMPONENTS,
   type CostComponent,
+  emptyModelSpend,
   type GpuSpend,
   type LedgerSnapshot,
   type ModelSpend,
@@ -154,16 +155,7 @@ function models(card: PriceCard, groups: ModelGroups): ModelSpend[] {
     const key = JSON.stringify([provider, model]);
     let m = byKey.get(key);
     if (!m) {
-      m = {
-        provider,
-        model,
-        calls: 0,
-        pricedCalls: 0,
-        usd: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        standardTierUsd: 0,
-      };
+      m = emptyModelSpend(provider, model);
       const providerId = resolveCatalogProvider(provider, card.providers);
       const batch = card.multipliers.find(
         (r) => r.serviceTier === 'batch' && r.provider === providerId && r.model === undefined,

@@ -59,6 +59,20 @@ export interface TokenTotals {
   reasoning: number;
 }
 
+/** A model's spend before any call: zero calls, tokens and dollars. */
+export function emptyModelSpend(provider: string, model: string): ModelSpend {
+  return {
+    provider,
+    model,
+    calls: 0,
+    pricedCalls: 0,
+    usd: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    standardTierUsd: 0,
+  };
+}
+
 /** A stable key for an attribute set. */
 export function attributesKey(attributes: Attributes): string {
   return JSON.stringify(
@@ -149,16 +163,7 @@ export class CostLedger {
     const key = `${provider}|${model}`;
     let spend = this.#models.get(key);
     if (!spend) {
-      spend = {
-        provider,
-        model,
-        calls: 0,
-        pricedCalls: 0,
-        usd: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        standardTierUsd: 0,
-      };
+      spend = emptyModelSpend(provider, model);
       this.#models.set(key, spend);
     }
     spend.calls += 1;
