@@ -1,4 +1,4 @@
-import { ATTR, COST_BUCKETS_USD, COST_METRIC, createManualClock } from '@burnrate/sdk';
+import { ATTR, COST_BUCKETS_USD, COST_METRIC, createManualClock, METRIC_SPECS } from '@burnrate/sdk';
 import { describe, expect, it } from 'vitest';
 import { type CostProcessorOptions, createCostProcessor } from '../src/processor/create-cost-processor.js';
 import { gpu, llm, manualClock, micros, points, storageLevel, testMeter, total } from './helpers.js';
@@ -267,5 +267,29 @@ describe('gauges', () => {
     expect(processor.capacity()).toEqual([
       { deployment: 'chat', qps: 10, latencySeconds: 2, requiredInstances: 10 },
     ]);
+  });
+});
+
+describe('the metric contract', () => {
+  it('creates every cost instrument with the unit and description of its spec in @burnrate/sdk', async () => {
+    const { meterProvider, reader } = testMeter();
+    const processor = createCostProcessor({
+      meterProvider,
+      priceCard: {
+        budgets: [{ name: 'all', amount: 10, window: '1d' }],
+        deployments: [{ name: 'd', batch_size: 1, utilization_target: 0.5 }],
+      },
+    });
+    processor.onUsage(llm('gpt-4o', { input: 1000, output: 10 }));
+    processor.onUsage(llm('no-such-model', { input: 1, output: 1 }));
+    processor.onUsage(gpu('h100', 3600, { market: 'spot', reservation: { id: 'r1', held: true } }));
+    const { resourceMetrics } = await reader.collect();
+    const seen = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor));
+    const specs = METRIC_SPECS.filter((s) => s.recordedBy === '@burnrate/cost-processor');
+    expect(seen.map((d) => d.name).sort()).toEqual(specs.map((s) => s.name).sort());
+    for (const d of seen) {
+      const spec = specs.find((s) => s.name === d.name);
+      expect([d.name, d.unit, d.description]).toEqual([spec?.name, spec?.unit, spec?.description]);
+    }
   });
 });

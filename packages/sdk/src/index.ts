@@ -24,6 +24,7 @@ export {
   type MetricSpec,
   prometheusNameOf,
   renderMetricReference,
+  specOptions,
 } from './metric-specs.js';
 export {
   type InstrumentOpenAIOptions,

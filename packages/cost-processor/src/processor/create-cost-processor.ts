@@ -10,6 +10,7 @@ import {
   type LlmUsageRecord,
   type NetworkUsageRecord,
   type StorageUsageRecord,
+  specOptions,
   type UsageProcessor,
   type UsageRecord,
 } from '@burnrate/sdk';
@@ -108,11 +109,10 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
   let accruedToMs = startedAtMs;
   let shutDown = false;
 
-  const requestCost: Histogram = meter.createHistogram(COST_METRIC.requestCost, {
-    description: 'Cost of one LLM call (C_query), USD',
-    unit: '{USD}',
-    advice: { explicitBucketBoundaries: [...COST_BUCKETS_USD] },
-  });
+  const requestCost: Histogram = meter.createHistogram(
+    COST_METRIC.requestCost,
+    specOptions(COST_METRIC.requestCost, COST_BUCKETS_USD),
+  );
 
   const warnOnce = (key: string, message: string): void => {
     if (warned.has(key)) return;
@@ -351,32 +351,23 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
 
   // Observable instruments read the ledger (cheap hot path; storage and fixed accrue at collection).
   meter
-    .createObservableCounter(COST_METRIC.cost, {
-      description: 'Cost in USD by component (api, gpu, storage, network, fixed)',
-      unit: '{USD}',
-    })
+    .createObservableCounter(COST_METRIC.cost, specOptions(COST_METRIC.cost))
     .addCallback((result: ObservableResult) => {
       accrue(clock());
       for (const s of ledger.costSeries()) result.observe(s.value, s.attributes);
     });
   meter
-    .createObservableCounter(COST_METRIC.savings, { description: 'USD saved, by strategy', unit: '{USD}' })
+    .createObservableCounter(COST_METRIC.savings, specOptions(COST_METRIC.savings))
     .addCallback((result) => {
       for (const s of ledger.savingsSeries()) result.observe(s.value, s.attributes);
     });
   meter
-    .createObservableCounter(COST_METRIC.unpricedUsage, {
-      description: 'Usage with no price, by reason and unit (token, gpu_second, byte, request)',
-      unit: '1',
-    })
+    .createObservableCounter(COST_METRIC.unpricedUsage, specOptions(COST_METRIC.unpricedUsage))
     .addCallback((result) => {
       for (const s of ledger.unpricedSeries()) result.observe(s.value, s.attributes);
     });
   meter
-    .createObservableGauge(COST_METRIC.gpuHourlyCost, {
-      description: 'Current USD per hour of the GPUs held by reservations',
-      unit: '{USD}/h',
-    })
+    .createObservableGauge(COST_METRIC.gpuHourlyCost, specOptions(COST_METRIC.gpuHourlyCost))
     .addCallback((result) => {
       const sums = new Map<string, { gpu: string; market: string; usd: number }>();
       // Pairs held before report 0 once released (the gauge keeps its last value otherwise).
@@ -391,25 +382,16 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
         result.observe(s.usd, { [ATTR.gpuModel]: s.gpu, [ATTR.gpuMarket]: s.market });
     });
   meter
-    .createObservableGauge(COST_METRIC.budgetLimit, {
-      description: 'Budget amount in USD per window',
-      unit: '{USD}',
-    })
+    .createObservableGauge(COST_METRIC.budgetLimit, specOptions(COST_METRIC.budgetLimit))
     .addCallback((result) => {
       for (const b of card.budgets)
         result.observe(b.amountUsd, { [ATTR.budget]: b.name, [ATTR.budgetWindow]: b.window });
     });
   meter
-    .createObservableGauge(COST_METRIC.price, {
-      description: 'Price card prices in USD per unit (token, gpu_hour, gb_month, gb, month)',
-      unit: '{USD}',
-    })
+    .createObservableGauge(COST_METRIC.price, specOptions(COST_METRIC.price))
     .addCallback((result) => observePrices(card, result));
   meter
-    .createObservableGauge(COST_METRIC.priceCardInfo, {
-      description: 'Price card in use: catalog version, checksum, defaults date (value 1)',
-      unit: '1',
-    })
+    .createObservableGauge(COST_METRIC.priceCardInfo, specOptions(COST_METRIC.priceCardInfo))
     .addCallback((result) => {
       result.observe(1, {
         [ATTR.catalogVersion]: card.catalogVersion,
@@ -418,11 +400,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       });
     });
   meter
-    .createObservableGauge(COST_METRIC.requiredInstances, {
-      description:
-        'Instances needed for the observed QPS and latency: ceil(qps × latency / (batch × utilization))',
-      unit: '{instance}',
-    })
+    .createObservableGauge(COST_METRIC.requiredInstances, specOptions(COST_METRIC.requiredInstances))
     .addCallback((result) => {
       for (const c of capacityTracker.current(clock()))
         result.observe(c.requiredInstances, { [ATTR.deployment]: c.deployment });
