@@ -14,11 +14,11 @@ import {
   requiredInstances,
 } from '@burnrate/cost-processor';
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
-import { METRIC, prometheusName } from '@burnrate/sdk';
+import { COST_METRIC, METRIC, prometheusName } from '@burnrate/sdk';
 import { setupBurnrate } from '@burnrate/sdk/setup';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
-import { missingBinaries, startLocalStack } from './local-stack.js';
+import { type LocalStack, missingBinaries, startLocalStack } from './local-stack.js';
 import { showProgress } from './progress.js';
 import { oneRequest, seeded, type WorkloadStats } from './workload.js';
 
@@ -112,178 +112,209 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  let processor: CostProcessor | undefined;
+  let burnrate: Awaited<ReturnType<typeof setupBurnrate>>;
+  try {
+    burnrate = await setupBurnrate({
+      prometheus: { host: opts.host, port: opts.port },
+      serviceName: 'burnrate-demo',
+      attributes: { service: 'demo' },
+      processors: [
+        (meterProvider) => {
+          processor = createCostProcessor({ priceCard: card, meterProvider });
+          return processor;
+        },
+      ],
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(
+        `--port: ${opts.host}:${opts.port} is already in use (another demo or exporter?); stop it, or pass --port 0 for a free port`,
+      );
+      return 1;
+    }
+    throw err;
+  }
   const api: Simulator | undefined = opts.realOpenai
     ? undefined
     : await startSimulator({ faults: { rate429: 0.02, retryAfterMs: 20, seed: opts.seed } });
   // The self-hosted model: a second OpenAI-compatible server, as vLLM would be.
   const vllm = await startSimulator();
-  let processor: CostProcessor | undefined;
-  const burnrate = await setupBurnrate({
-    prometheus: { host: opts.host, port: opts.port },
-    serviceName: 'burnrate-demo',
-    attributes: { service: 'demo' },
-    processors: [
-      (meterProvider) => {
-        processor = createCostProcessor({ priceCard: card, meterProvider });
-        return processor;
+  let stack: LocalStack | undefined;
+  try {
+    const cost = processor as CostProcessor;
+    const { recorder } = burnrate;
+    const apiClient = burnrate.instrumentOpenAI(
+      opts.realOpenai
+        ? new OpenAI({ maxRetries: 2 })
+        : new OpenAI({ baseURL: api?.url, apiKey: 'sk-simulator', maxRetries: 2 }),
+    );
+    const selfHosted = burnrate.instrumentOpenAI(
+      new OpenAI({ baseURL: vllm.url, apiKey: 'none', maxRetries: 0 }),
+      {
+        providerName: 'self-hosted',
       },
-    ],
-  });
-  const cost = processor as CostProcessor;
-  const { recorder } = burnrate;
-  const apiClient = burnrate.instrumentOpenAI(
-    opts.realOpenai
-      ? new OpenAI({ maxRetries: 2 })
-      : new OpenAI({ baseURL: api?.url, apiKey: 'sk-simulator', maxRetries: 2 }),
-  );
-  const selfHosted = burnrate.instrumentOpenAI(
-    new OpenAI({ baseURL: vllm.url, apiKey: 'none', maxRetries: 0 }),
-    {
-      providerName: 'self-hosted',
-    },
-  );
-
-  console.log(
-    `burnrate demo: ${opts.duration}s at ${opts.rate} calls/s against ${opts.realOpenai ? 'api.openai.com' : `the simulator (${api?.url})`}`,
-  );
-  console.log(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
-
-  const stack = opts.withPrometheus
-    ? await startLocalStack(burnrate.metricsUrl as string, card.budgets)
-    : undefined;
-  if (stack)
-    console.log(
-      `Prometheus ${stack.prometheus.url} and Alertmanager ${stack.alertmanager.url} are watching the budgets.\n`,
     );
 
-  // Two L4s held for the self-hosted model; a vector DB; spot batch jobs every few seconds.
-  const releaseGpus = recorder.gpu.reserve({
-    gpu: 'l4',
-    count: 2,
-    market: 'reserved',
-    model: 'llama-3.1-8b',
-    workload: 'inference',
-  });
-  recorder.storage.set(120e9, { storageClass: 'vector_db' });
+    console.log(
+      `burnrate demo: ${opts.duration}s at ${opts.rate} calls/s against ${opts.realOpenai ? 'api.openai.com' : `the simulator (${api?.url})`}`,
+    );
+    console.log(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
 
-  const stats: WorkloadStats = { calls: 0, failed: 0, cacheHits: 0, gpuJobs: 0 };
-  const random = seeded(opts.seed);
-  const answerCache = new Map<string, string>();
-  const clients = { api: apiClient, selfHosted, recorder };
-  const startMs = Date.now();
-  const stopProgress = showProgress(cost, stats, opts.duration, startMs);
-  const inFlight: Promise<void>[] = [];
-  const total = Math.round(opts.duration * opts.rate);
-  for (let i = 0; i < total; i++) {
-    const due = startMs + (i * 1000) / opts.rate;
-    const wait = due - Date.now();
-    // Pacing the workload to the requested rate (not synchronisation: nothing waits on it).
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(oneRequest(clients, i, random, stats, answerCache));
-    if (i % Math.max(1, Math.round(opts.rate * 4)) === 0) {
-      inFlight.push(
-        recorder.gpu.track(
-          { gpu: 'a100-80gb', count: 4, market: 'spot', workload: 'batch_embed' },
-          async () => {
-            await new Promise((r) => setTimeout(r, 400)); // stands for a batch embedding job on the GPUs
-            stats.gpuJobs++;
+    stack = opts.withPrometheus
+      ? await startLocalStack(burnrate.metricsUrl as string, card.budgets)
+      : undefined;
+    if (stack)
+      console.log(
+        `Prometheus ${stack.prometheus.url} and Alertmanager ${stack.alertmanager.url} are watching the budgets.\n`,
+      );
+
+    // Two L4s held for the self-hosted model; a vector DB; spot batch jobs every few seconds.
+    const releaseGpus = recorder.gpu.reserve({
+      gpu: 'l4',
+      count: 2,
+      market: 'reserved',
+      model: 'llama-3.1-8b',
+      workload: 'inference',
+    });
+    recorder.storage.set(120e9, { storageClass: 'vector_db' });
+
+    const stats: WorkloadStats = { calls: 0, failed: 0, cacheHits: 0, gpuJobs: 0 };
+    const random = seeded(opts.seed);
+    const answerCache = new Map<string, string>();
+    const clients = { api: apiClient, selfHosted, recorder };
+    const startMs = Date.now();
+    const stopProgress = showProgress(cost, stats, opts.duration, startMs);
+    const inFlight: Promise<void>[] = [];
+    const total = Math.round(opts.duration * opts.rate);
+    for (let i = 0; i < total; i++) {
+      const due = startMs + (i * 1000) / opts.rate;
+      const wait = due - Date.now();
+      // Pacing the workload to the requested rate (not synchronisation: nothing waits on it).
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(oneRequest(clients, i, random, stats, answerCache));
+      if (i % Math.max(1, Math.round(opts.rate * 4)) === 0) {
+        inFlight.push(
+          recorder.gpu.track(
+            { gpu: 'a100-80gb', count: 4, market: 'spot', workload: 'batch_embed' },
+            async () => {
+              await new Promise((r) => setTimeout(r, 400)); // stands for a batch embedding job on the GPUs
+              stats.gpuJobs++;
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(inFlight);
+    releaseGpus();
+    await burnrate.forceFlush();
+    stopProgress();
+
+    const report = cost.report();
+    const elapsedS = (Date.now() - startMs) / 1000;
+    const scraped = await (await fetch(burnrate.metricsUrl as string)).text();
+    const metricTotal = (name: string, label = ''): number =>
+      scraped
+        .split('\n')
+        .filter((l) => l.startsWith(`${name}{`) && l.includes(label))
+        .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const seenInput = metricTotal(prometheusName(METRIC.inputTokens, 'counter'));
+    const seenOutput = metricTotal(prometheusName(METRIC.outputTokens, 'counter'));
+    const costName = prometheusName(COST_METRIC.cost, 'counter');
+    const costTotal = metricTotal(costName);
+    // Storage and fixed costs accrue by the second, so only API and GPU dollars are compared exactly.
+    const costApiGpu =
+      metricTotal(costName, 'burnrate_cost_component="api"') +
+      metricTotal(costName, 'burnrate_cost_component="gpu"');
+
+    if (opts.json) {
+      console.log(
+        JSON.stringify(
+          {
+            report,
+            capacity: cost.capacity(),
+            metrics: {
+              inputTokens: seenInput,
+              outputTokens: seenOutput,
+              costUsd: costTotal,
+              apiAndGpuUsd: costApiGpu,
+            },
+            ...(api && {
+              simulators: {
+                inputTokens: api.ledger().served.totals.input + vllm.ledger().served.totals.input,
+                outputTokens: api.ledger().served.totals.output + vllm.ledger().served.totals.output,
+              },
+            }),
           },
+          null,
+          2,
         ),
       );
-    }
-  }
-  await Promise.all(inFlight);
-  releaseGpus();
-  await burnrate.forceFlush();
-  stopProgress();
-
-  const report = cost.report();
-  const elapsedS = (Date.now() - startMs) / 1000;
-  const scraped = await (await fetch(burnrate.metricsUrl as string)).text();
-  const metricTotal = (name: string): number =>
-    scraped
-      .split('\n')
-      .filter((l) => l.startsWith(`${name}{`))
-      .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  const seenInput = metricTotal(prometheusName(METRIC.inputTokens, 'counter'));
-  const seenOutput = metricTotal(prometheusName(METRIC.outputTokens, 'counter'));
-  const costTotal = metricTotal('burnrate_cost_usd_total');
-
-  if (opts.json) {
-    console.log(
-      JSON.stringify(
-        {
-          report,
-          capacity: cost.capacity(),
-          metrics: { inputTokens: seenInput, outputTokens: seenOutput, costUsd: costTotal },
-        },
-        null,
-        2,
-      ),
-    );
-  } else {
-    console.log(`\n${formatReport(report)}`);
-    const perMonth = (report.totalUsd / elapsedS) * 30 * 86400;
-    console.log(
-      `\nAt this rate: ${formatUsd(perMonth)} per 30-day month (${formatUsd(report.totalUsd)} in ${elapsedS.toFixed(1)} s).`,
-    );
-    console.log('\nCapacity plan (instances = ceil(QPS × latency ÷ (batch × utilization)))');
-    for (const d of cost.capacity()) {
-      const spec = card.deployments.find((x) => x.name === d.deployment);
-      const at10x =
-        spec && d.latencySeconds > 0
-          ? requiredInstances({
-              qps: d.qps * 10,
-              latencySeconds: d.latencySeconds,
-              batchSize: spec.batchSize,
-              utilizationTarget: spec.utilizationTarget,
-            })
-          : 0;
+    } else {
+      console.log(`\n${formatReport(report)}`);
+      const perMonth = (report.totalUsd / elapsedS) * 30 * 86400;
       console.log(
-        `  ${d.deployment}: ${d.qps.toFixed(2)} QPS × ${d.latencySeconds.toFixed(3)} s → ${d.requiredInstances} instance(s) now, ${at10x} at 10× traffic`,
+        `\nAt this rate: ${formatUsd(perMonth)} per 30-day month (${formatUsd(report.totalUsd)} in ${elapsedS.toFixed(1)} s).`,
+      );
+      console.log('\nCapacity plan (instances = ceil(QPS × latency ÷ (batch × utilization)))');
+      for (const d of cost.capacity()) {
+        const spec = card.deployments.find((x) => x.name === d.deployment);
+        const at10x =
+          spec && d.latencySeconds > 0
+            ? requiredInstances({
+                qps: d.qps * 10,
+                latencySeconds: d.latencySeconds,
+                batchSize: spec.batchSize,
+                utilizationTarget: spec.utilizationTarget,
+              })
+            : 0;
+        console.log(
+          `  ${d.deployment}: ${d.qps.toFixed(2)} QPS × ${d.latencySeconds.toFixed(3)} s → ${d.requiredInstances} instance(s) now, ${at10x} at 10× traffic`,
+        );
+      }
+      console.log('\nReconciliation');
+      if (api) {
+        const served = api.ledger().served.totals;
+        const self = vllm.ledger().served.totals;
+        const input = served.input + self.input;
+        const output = served.output + self.output;
+        const ok = (a: number, b: number) => (a === b ? '✓' : '✗');
+        console.log(
+          `  input tokens:  simulators served ${input}, /metrics shows ${seenInput} ${ok(input, seenInput)}`,
+        );
+        console.log(
+          `  output tokens: simulators served ${output}, /metrics shows ${seenOutput} ${ok(output, seenOutput)}`,
+        );
+      }
+      console.log(
+        `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)}`,
       );
     }
-    console.log('\nReconciliation');
-    if (api) {
-      const served = api.ledger().served.totals;
-      const self = vllm.ledger().served.totals;
-      const input = served.input + self.input;
-      const output = served.output + self.output;
-      const ok = (a: number, b: number) => (a === b ? '✓' : '✗');
-      console.log(
-        `  input tokens:  simulators served ${input}, /metrics shows ${seenInput} ${ok(input, seenInput)}`,
-      );
-      console.log(
-        `  output tokens: simulators served ${output}, /metrics shows ${seenOutput} ${ok(output, seenOutput)}`,
-      );
+
+    if (stack) {
+      console.log('\nBudget alerts (Prometheus rules → Alertmanager → webhook)');
+      const alerts = await stack.deliveredBudgetAlerts(30_000);
+      for (const a of alerts)
+        console.log(`  [${a.receiver}] ${a.labels['alertname']}: ${a.annotations['summary']}`);
+      if (alerts.length === 0) console.log('  none fired: no budget was crossed');
     }
-    console.log(
-      `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)}`,
-    );
-  }
 
-  if (stack) {
-    console.log('\nBudget alerts (Prometheus rules → Alertmanager → webhook)');
-    const alerts = await stack.deliveredBudgetAlerts(30_000);
-    for (const a of alerts)
-      console.log(`  [${a.receiver}] ${a.labels['alertname']}: ${a.annotations['summary']}`);
-    if (alerts.length === 0) console.log('  none fired: no budget was crossed');
-    await stack.stop();
+    if (opts.keepServing) {
+      console.log(
+        `\nServing ${burnrate.metricsUrl} until Ctrl-C (point Prometheus at it: docker/prometheus/prometheus.yml).`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+    }
+    return 0;
+  } finally {
+    await stack?.stop();
+    await burnrate.shutdown();
+    await api?.close();
+    await vllm.close();
   }
-
-  if (opts.keepServing) {
-    console.log(
-      `\nServing ${burnrate.metricsUrl} until Ctrl-C (point Prometheus at it: docker/prometheus/prometheus.yml).`,
-    );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-  }
-  await burnrate.shutdown();
-  await api?.close();
-  await vllm.close();
-  return 0;
 }
 
 main().then(
