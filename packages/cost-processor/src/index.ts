@@ -4,6 +4,7 @@
  */
 
 export * from './alerting/index.js';
+export { type BudgetStatus, budgetStatuses } from './budgets/budget-status.js';
 export { CapacityTracker, type DeploymentCapacity } from './capacity/capacity-tracker.js';
 export { type CapacityInput, CapacityInputError, requiredInstances } from './capacity/required-instances.js';
 export * from './dashboards/index.js';

@@ -99,3 +99,50 @@ describe('formatUsd', () => {
     ]);
   });
 });
+
+describe('budget status in the report', () => {
+  it('sums the spend matching each budget scope, the share used, thresholds crossed and the spend projected over the window', () => {
+    const { meterProvider } = testMeter();
+    const clock = manualClock();
+    const processor = createCostProcessor({
+      meterProvider,
+      clock: clock.now,
+      priceCard: {
+        budgets: [
+          { name: 'all', amount: 100, window: '1d' },
+          {
+            name: 'search',
+            amount: 4,
+            window: '1d',
+            scope: { feature: 'search' },
+            thresholds: [0.5, 0.8, 1],
+          },
+          { name: 'acme-search', amount: 50, window: '1h', scope: { feature: 'search', tenant: 'acme' } },
+        ],
+      },
+    });
+    // gpt-4o: $2.50 per 1M input, $10 per 1M output.
+    processor.onUsage(
+      llm('gpt-4o', { input: 1_000_000 }, { attributes: { feature: 'search', tenant: 'acme' } }),
+    );
+    processor.onUsage(
+      llm('gpt-4o', { output: 100_000 }, { attributes: { feature: 'search', tenant: 'globex' } }),
+    );
+    processor.onUsage(
+      llm('gpt-4o', { output: 500_000 }, { attributes: { feature: 'chat', tenant: 'acme' } }),
+    );
+    clock.advance(2 * 3_600_000);
+    const budgets = processor.report().budgets;
+    expect(budgets.map((b) => [b.name, b.spentUsd, b.crossed, b.withinWindow])).toEqual([
+      ['all', 8.5, [], true],
+      ['search', 3.5, [0.5, 0.8], true],
+      ['acme-search', 2.5, [], false],
+    ]);
+    // 2 hours of a 1-day window: $3.50 in 2 h → $42 over the day.
+    expect(budgets[1]?.projectedUsd).toBeCloseTo(42, 10);
+    expect(budgets[1]?.share).toBeCloseTo(0.875, 12);
+    expect(formatReport(processor.report())).toContain(
+      'search                   feature=search  $3.50    $4.00/1d  87.5 %              $42.00/1d  50 %, 80 %',
+    );
+  });
+});

@@ -245,6 +245,7 @@ export class CostLedger {
       unpriced: [...this.#unpriced.values()].map((u) => ({ ...u })),
       cacheHits: this.#cacheHits,
       cacheMisses: this.#cacheMisses,
+      costSeries: [...this.#cost.values()].map((c) => ({ attributes: { ...c.attributes }, value: c.value })),
     };
     if (this.#revenueRecorded) snap.revenueUsd = this.#revenueUsd;
     return snap;
@@ -265,6 +266,8 @@ export interface LedgerSnapshot {
   cacheHits: number;
   cacheMisses: number;
   revenueUsd?: number;
+  /** The `burnrate.cost.usd` series with their attributes (budget spend by scope), when known. */
+  costSeries?: LedgerSeries[];
 }
 
 function addTo(map: Map<string, LedgerSeries>, attributes: Attributes, value: number): void {

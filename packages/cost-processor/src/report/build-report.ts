@@ -1,3 +1,4 @@
+import { budgetStatuses } from '../budgets/budget-status.js';
 import { COST_COMPONENTS, type CostComponent, type LedgerSnapshot } from '../ledger/ledger.js';
 import type { PriceCard } from '../price-card/types.js';
 import { recommend } from './recommendations.js';
@@ -28,6 +29,7 @@ export function buildReport(card: PriceCard, snap: LedgerSnapshot, nowMs: number
     unpriced: snap.unpriced,
     responseCache: { hits: snap.cacheHits, misses: snap.cacheMisses },
     recommendations: recommend(card, snap, components),
+    budgets: snap.costSeries ? budgetStatuses(card.budgets, snap.costSeries, snap.startedAtMs, nowMs) : [],
     priceCard: {
       checksum: card.checksum,
       catalogVersion: card.catalogVersion,

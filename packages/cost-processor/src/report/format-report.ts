@@ -108,6 +108,25 @@ export function formatReport(report: CostReport): string {
     out.push(`revenue: ${formatUsd(report.revenueUsd)}`);
     if (report.roiPercent !== undefined) out.push(`ROI: ${report.roiPercent.toFixed(1)} %`);
   }
+  if (report.budgets.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['budget', 'scope', 'spent', 'amount', 'used', 'at this rate', 'crossed'],
+        report.budgets.map((b) => [
+          b.name,
+          Object.entries(b.scope)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',') || 'all',
+          formatUsd(b.spentUsd),
+          `${formatUsd(b.amountUsd)}/${b.window}`,
+          `${(b.share * 100).toFixed(1)} %`,
+          b.withinWindow ? `${formatUsd(b.projectedUsd)}/${b.window}` : 'n/a (period > window)',
+          b.crossed.map((t) => `${Math.round(t * 100)} %`).join(', ') || '—',
+        ]),
+      ),
+    );
+  }
   if (report.recommendations.length > 0) {
     out.push('');
     out.push('recommendations:');

@@ -1,3 +1,4 @@
+import type { BudgetStatus } from '../budgets/budget-status.js';
 import type { CostComponent, GpuSpend, ModelSpend, TokenTotals, UnpricedUsage } from '../ledger/ledger.js';
 import type { PriceSource } from '../pricing/types.js';
 
@@ -49,5 +50,7 @@ export interface CostReport {
   /** (revenue − cost) / cost × 100, when revenue was recorded and cost > 0. */
   roiPercent?: number;
   recommendations: Recommendation[];
+  /** Spend against each budget of the card over the period (empty without budgets or cost series). */
+  budgets: BudgetStatus[];
   priceCard: { checksum: string; catalogVersion: string; defaultsAsOf: string };
 }
