@@ -24,7 +24,17 @@ const LONG_PREFIX = Array.from(
 const dir = mkdtempSync(join(tmpdir(), 'burnrate-cli-report-'));
 const cardPath = join(dir, 'card.yaml');
 // The simulator is reached on 127.0.0.1, which the SDK reports as the provider: map it to OpenAI.
-writeFileSync(cardPath, "providers:\n  '127.0.0.1': openai\n");
+writeFileSync(
+  cardPath,
+  [
+    'providers:',
+    "  '127.0.0.1': openai",
+    'budgets:',
+    '  - { name: all, amount: 10, window: 30d }',
+    '  - { name: batch-gpu, amount: 2, window: 1d, scope: { burnrate.workload: batch } }',
+    '',
+  ].join('\n'),
+);
 
 interface Fixture {
   metricsUrl: string;
@@ -168,6 +178,15 @@ describe('burnrate report --metrics (a real instrumented process)', () => {
       const mine = own.recommendations[i];
       if (rec.estimatedSavingsUsd === undefined) expect(mine?.estimatedSavingsUsd).toBeUndefined();
       else expect(rec.estimatedSavingsUsd).toBeCloseTo(mine?.estimatedSavingsUsd ?? Number.NaN, 9);
+    });
+    expect(report.budgets.map((b) => [b.name, b.crossed])).toEqual([
+      ['all', [0.5]],
+      ['batch-gpu', [0.5, 0.8, 1]],
+    ]);
+    // Two spot A100-80GB hours at $1.30.
+    expect(report.budgets[1]?.spentUsd).toBeCloseTo(2.6, 9);
+    report.budgets.forEach((b, i) => {
+      expect(b.spentUsd).toBeCloseTo(own.budgets[i]?.spentUsd ?? Number.NaN, 9);
     });
     expect(report.models.reduce((s, m) => s + m.calls, 0)).toBe(7);
     expect(report.models.reduce((s, m) => s + m.usd, 0)).toBeCloseTo(own.components.api.usd, 9);

@@ -31,6 +31,9 @@ const UNPRICED_FIX: Readonly<Record<UnpricedReason, string>> = {
   unknown_network_scope: 'add the scope with its $/GB under network: in the price card',
 };
 
+/** The Prometheus label of an attribute key (`gen_ai.request.model` → `gen_ai_request_model`). */
+const labelName = (key: string): string => key.replace(/[^a-zA-Z0-9_]/g, '_');
+
 const total = (groups: readonly GroupSum[]): number => groups.reduce((sum, g) => sum + g.value, 0);
 
 /**
@@ -100,6 +103,9 @@ export async function snapshotFromCounters(
     source.sumBy(S.cacheRequests, [L.cacheResult]),
     source.sumBy(S.revenue, []),
   ]);
+  // Budget spend: cost grouped by every label a budget scope names, so each budget sums its own.
+  const scopeLabels = [...new Set(card.budgets.flatMap((b) => Object.keys(b.scope).map(labelName)))];
+  const costByScope = card.budgets.length > 0 ? await source.sumBy(S.cost, scopeLabels) : undefined;
   const [input, output, cacheRead, cacheWrite, reasoning] = tokens;
 
   const components = Object.fromEntries(COST_COMPONENTS.map((c) => [c, 0])) as Record<CostComponent, number>;
@@ -135,6 +141,8 @@ export async function snapshotFromCounters(
     cacheMisses: Math.round(total(cache.filter((g) => g.labels[L.cacheResult] === 'miss'))),
   };
   if (revenue.length > 0) snap.revenueUsd = total(revenue);
+  if (costByScope)
+    snap.costSeries = costByScope.map((g) => ({ attributes: { ...g.labels }, value: g.value }));
   return snap;
 }
 
