@@ -103,6 +103,16 @@ describe('instrumentOpenAI: streaming chat completions', () => {
     expect(f.records).toHaveLength(1);
   });
 
+  it('copes with .withResponse() on a stream', async () => {
+    const { data: stream, response } = await f.client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages, stream: true, max_tokens: 21 })
+      .withResponse();
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const chunks = await drain(stream);
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(21);
+  });
+
   it('keeps toReadableStream working', async () => {
     const stream = await f.client.chat.completions.create({
       model: 'gpt-4o-mini',
