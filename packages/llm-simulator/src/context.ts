@@ -1,5 +1,6 @@
 /** Per-instance state shared by the routes, and the request preamble common to them. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnthropicPromptCache } from './anthropic-prompt.js';
 import {
   describeFaults,
   FAULT_HEADER,
@@ -8,7 +9,7 @@ import {
   parseFaultSpec,
   splitModel,
 } from './faults.js';
-import { HttpError, invalidRequest, isRecord, readJson, sendJson } from './http.js';
+import { errorBodyFor, HttpError, invalidRequest, isRecord, readJson, sendJson } from './http.js';
 import type { Ledger, RequestOutcome, Usage } from './ledger.js';
 import type { PromptCache } from './prompt-cache.js';
 import { cutConnection, type Frame, pause, sendStream, watchAbort } from './sse.js';
@@ -25,6 +26,8 @@ export interface LatencyConfig {
 export interface SimulatorContext {
   ledger: Ledger;
   promptCache: PromptCache;
+  /** Anthropic's explicit (`cache_control`) prompt cache, for `/v1/messages`. */
+  anthropicCache: AnthropicPromptCache;
   faults: FaultPlanner;
   latency: Required<LatencyConfig>;
   /** Aborts when the simulator closes. */
@@ -45,9 +48,9 @@ export interface RequestScope {
   faults: FaultSet;
 }
 
-/** Headers on every API response. */
+/** Headers on every API response: the request id as OpenAI (`x-request-id`) and Anthropic (`request-id`) send it. */
 export function baseHeaders(requestId: string): Record<string, string> {
-  return { 'x-request-id': requestId, 'openai-processing-ms': '0' };
+  return { 'x-request-id': requestId, 'request-id': requestId, 'openai-processing-ms': '0' };
 }
 
 /**
@@ -101,7 +104,10 @@ export async function beginRequest(
       faults.status === 429
         ? { 'retry-after': String(Math.ceil(retryMs / 1000)), 'retry-after-ms': String(retryMs) }
         : {};
-    sendJson(res, error.status, error.body, { ...baseHeaders(requestId), ...headers });
+    sendJson(res, error.status, errorBodyFor(endpoint, error, requestId), {
+      ...baseHeaders(requestId),
+      ...headers,
+    });
     ctx.ledger.record({
       requestId,
       endpoint,

@@ -81,3 +81,43 @@ export function optionalPositiveInt(body: Record<string, unknown>, param: string
   }
   return value;
 }
+
+/** An Anthropic-shaped error body: `{ type: 'error', error: { type, message }, request_id }`. */
+export interface AnthropicErrorBody {
+  type: 'error';
+  error: { type: string; message: string };
+  request_id: string;
+}
+
+const ANTHROPIC_ERROR_TYPES: Readonly<Record<number, string>> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  529: 'overloaded_error',
+};
+
+/** Whether a request path belongs to Anthropic's Messages API (`/v1/messages`, with or without `/v1`). */
+export function isAnthropicPath(path: string): boolean {
+  const p = path.startsWith('/v1/') ? path.slice(3) : path;
+  return p === '/messages' || p.startsWith('/messages/');
+}
+
+/**
+ * The body of an error response in the flavour of the endpoint: Anthropic's shape for `/v1/messages`
+ * (error type by status: `rate_limit_error`, `api_error`, ...), OpenAI's everywhere else.
+ */
+export function errorBodyFor(
+  path: string,
+  error: HttpError,
+  requestId: string,
+): OpenAIErrorBody | AnthropicErrorBody {
+  if (!isAnthropicPath(path)) return error.body;
+  return {
+    type: 'error',
+    error: { type: ANTHROPIC_ERROR_TYPES[error.status] ?? 'api_error', message: error.message },
+    request_id: requestId,
+  };
+}

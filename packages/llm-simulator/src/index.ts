@@ -1,7 +1,17 @@
 /**
- * `@burnrate/llm-simulator`: a local OpenAI-compatible server with deterministic token counts, a
+ * `@burnrate/llm-simulator`: a local OpenAI- and Anthropic-compatible server with deterministic token counts, a
  * prompt-cache model, reasoning tokens, faults on demand and an exact token ledger.
  */
+export {
+  type AnthropicPrompt,
+  type CacheBreakpoint,
+  type CacheOutcome,
+  type CacheTtl,
+  countAnthropicPromptTokens,
+  encodeAnthropicPrompt,
+  MAX_CACHE_BREAKPOINTS,
+  MIN_ANTHROPIC_CACHED_PREFIX,
+} from './anthropic-prompt.js';
 export type { LatencyConfig } from './context.js';
 export type { FaultConfig } from './faults.js';
 export { FAULT_HEADER, MODEL_FAULT_MARKER } from './faults.js';
@@ -19,9 +29,10 @@ export type {
   Usage,
 } from './ledger.js';
 export { MAX_LOGGED_REQUESTS } from './ledger.js';
-export { isReasoningModel, responseModel } from './models.js';
+export { anthropicResponseModel, isReasoningModel, responseModel } from './models.js';
 export { CACHE_INCREMENT, MIN_CACHED_PREFIX } from './prompt-cache.js';
 export { DEFAULT_EMBEDDING_DIMENSIONS } from './routes/embeddings.js';
+export { THINKING_SIGNATURE } from './routes/messages.js';
 export type { Simulator, SimulatorOptions } from './server.js';
 export { startSimulator } from './server.js';
 export type { PromptMessage } from './tokenizer.js';

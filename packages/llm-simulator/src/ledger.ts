@@ -10,16 +10,23 @@
  *   `response.completed` event, an embeddings body. This is what a client-side meter can see.
  * - Failed requests (429, 500, 4xx) count no tokens; they count in `errors` by HTTP status.
  *
- * Token kinds follow OpenAI: `input` includes `cached_input`; `output` includes `reasoning`;
- * `embeddings` is the part of `input` that came from embeddings calls.
+ * Token kinds follow OpenAI: `input` includes `cached_input` and `cache_write`; `output` includes
+ * `reasoning`; `embeddings` is the part of `input` that came from embeddings calls. Anthropic's
+ * `/v1/messages` reports `input_tokens` without cache reads and writes; the ledger adds them back, so
+ * `input` means the same for every endpoint and totals stay comparable.
  */
 
 /** Token counts of one request, by kind. */
 export interface Usage {
-  /** Input tokens, cached ones included (`prompt_tokens` / `input_tokens`). */
+  /**
+   * All input tokens, cache reads and writes included (`prompt_tokens` / `input_tokens`; Anthropic:
+   * `input_tokens + cache_read_input_tokens + cache_creation_input_tokens`).
+   */
   input: number;
-  /** Cached input tokens (`prompt_tokens_details.cached_tokens`). */
+  /** Cached input tokens (`prompt_tokens_details.cached_tokens`; Anthropic: `cache_read_input_tokens`). */
   cached_input: number;
+  /** Input tokens written to the prompt cache (Anthropic: `cache_creation_input_tokens`; 0 elsewhere). */
+  cache_write: number;
   /** Output tokens, reasoning included (`completion_tokens` / `output_tokens`). */
   output: number;
   /** Reasoning tokens (`completion_tokens_details.reasoning_tokens`). */
@@ -84,7 +91,7 @@ export const MAX_LOGGED_REQUESTS = 10_000;
 
 /** A zero {@link TokenTally}. */
 export function emptyTally(): TokenTally {
-  return { requests: 0, input: 0, cached_input: 0, output: 0, reasoning: 0, embeddings: 0 };
+  return { requests: 0, input: 0, cached_input: 0, cache_write: 0, output: 0, reasoning: 0, embeddings: 0 };
 }
 
 function emptyView(): LedgerView {
@@ -98,6 +105,7 @@ function add(view: LedgerView, model: string, usage: Usage): void {
     target.requests += 1;
     target.input += usage.input;
     target.cached_input += usage.cached_input;
+    target.cache_write += usage.cache_write;
     target.output += usage.output;
     target.reasoning += usage.reasoning;
     target.embeddings += usage.embeddings;

@@ -52,3 +52,19 @@ export function listModels(): ModelInfo[] {
   const ids = [...Object.keys(SNAPSHOTS), ...Object.values(SNAPSHOTS), ...EMBEDDING_MODELS];
   return ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'burnrate-sim' }));
 }
+
+/** Anthropic model aliases and the dated model the Messages API reports for them. */
+const ANTHROPIC_SNAPSHOTS: Readonly<Record<string, string>> = {
+  'claude-sonnet-4-0': 'claude-sonnet-4-20250514',
+  'claude-opus-4-0': 'claude-opus-4-20250514',
+  'claude-3-7-sonnet-latest': 'claude-3-7-sonnet-20250219',
+  'claude-3-5-haiku-latest': 'claude-3-5-haiku-20241022',
+};
+
+/**
+ * The model name a Messages API response reports: the dated model for a known alias
+ * (`claude-sonnet-4-0` → `claude-sonnet-4-20250514`), otherwise the requested name unchanged.
+ */
+export function anthropicResponseModel(requested: string): string {
+  return ANTHROPIC_SNAPSHOTS[requested] ?? requested;
+}

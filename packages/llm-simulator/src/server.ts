@@ -1,14 +1,16 @@
 /** The simulator's HTTP server and its public entry point, {@link startSimulator}. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AnthropicPromptCache } from './anthropic-prompt.js';
 import { baseHeaders, beginRequest, type LatencyConfig, type SimulatorContext } from './context.js';
 import { type FaultConfig, FaultPlanner } from './faults.js';
-import { HttpError, sendJson } from './http.js';
+import { errorBodyFor, HttpError, sendJson } from './http.js';
 import { Ledger, type LedgerSnapshot } from './ledger.js';
 import { listModels } from './models.js';
 import { PromptCache } from './prompt-cache.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
+import { handleMessages } from './routes/messages.js';
 import { handleResponses } from './routes/responses.js';
 
 /** Options of {@link startSimulator}. */
@@ -27,6 +29,11 @@ export interface SimulatorOptions {
 export interface Simulator {
   /** Base URL of the OpenAI-compatible API, ending in `/v1` (use it as the openai client's `baseURL`). */
   url: string;
+  /**
+   * Base URL for Anthropic's client, without `/v1` (the `@anthropic-ai/sdk` client adds
+   * `/v1/messages` itself): `new Anthropic({ baseURL: sim.anthropicUrl })`.
+   */
+  anthropicUrl: string;
   /** The port it listens on. */
   port: number;
   /** The interface it listens on. */
@@ -35,7 +42,7 @@ export interface Simulator {
   ledger(): LedgerSnapshot;
   /** Empties the ledger (also `DELETE /_burnrate/ledger`). The prompt cache is kept. */
   resetLedger(): void;
-  /** Forgets every prompt, so no later prompt is cached until it repeats. */
+  /** Forgets every prompt (and every Anthropic cache entry), so no later prompt is cached until it repeats. */
   resetPromptCache(): void;
   /** Stops listening, ends open connections and pending streams. */
   close(): Promise<void>;
@@ -50,6 +57,7 @@ const API_ROUTES: Readonly<Record<string, Route>> = {
   '/chat/completions': handleChatCompletions,
   '/responses': handleResponses,
   '/embeddings': handleEmbeddings,
+  '/messages': handleMessages,
 };
 
 /** Route path without the `/v1` prefix (both `/v1/x` and `/x` are served) and without a query. */
@@ -98,7 +106,9 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
       err instanceof HttpError
         ? err
         : new HttpError(500, `burnrate-sim internal error: ${String(err)}`, 'server_error');
-    if (!res.headersSent && !res.destroyed) sendJson(res, error.status, error.body, baseHeaders(requestId));
+    if (!res.headersSent && !res.destroyed) {
+      sendJson(res, error.status, errorBodyFor(endpoint, error, requestId), baseHeaders(requestId));
+    }
     ctx.ledger.record({
       requestId,
       endpoint,
@@ -129,6 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const ctx: SimulatorContext = {
     ledger: new Ledger(),
     promptCache: new PromptCache(),
+    anthropicCache: new AnthropicPromptCache(),
     faults: new FaultPlanner(options.faults),
     latency: {
       firstChunkMs: options.latency?.firstChunkMs ?? 0,
@@ -150,11 +161,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const port = (server.address() as AddressInfo).port;
   return {
     url: formatUrl(host, port),
+    anthropicUrl: formatUrl(host, port).slice(0, -'/v1'.length),
     port,
     host,
     ledger: () => ctx.ledger.snapshot(),
     resetLedger: () => ctx.ledger.reset(),
-    resetPromptCache: () => ctx.promptCache.clear(),
+    resetPromptCache: () => {
+      ctx.promptCache.clear();
+      ctx.anthropicCache.clear();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing.abort();

@@ -35,6 +35,7 @@ function chatSeen(model: string, usage: OpenAI.CompletionUsage): Seen {
     model,
     input: usage.prompt_tokens,
     cached_input: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    cache_write: 0,
     output: usage.completion_tokens,
     reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
     embeddings: 0,
@@ -46,6 +47,7 @@ function responsesSeen(model: string, usage: OpenAI.Responses.ResponseUsage): Se
     model,
     input: usage.input_tokens,
     cached_input: usage.input_tokens_details.cached_tokens,
+    cache_write: 0,
     output: usage.output_tokens,
     reasoning: usage.output_tokens_details.reasoning_tokens,
     embeddings: 0,
@@ -93,6 +95,7 @@ async function mixedCall(i: number): Promise<Seen | null> {
         model: 'text-embedding-3-small',
         input: r.usage.prompt_tokens,
         cached_input: 0,
+        cache_write: 0,
         output: 0,
         reasoning: 0,
         embeddings: r.usage.prompt_tokens,
@@ -121,6 +124,7 @@ function sumByModel(seen: readonly Seen[]): Record<string, TokenTally> {
       requests: 0,
       input: 0,
       cached_input: 0,
+      cache_write: 0,
       output: 0,
       reasoning: 0,
       embeddings: 0,
@@ -129,6 +133,7 @@ function sumByModel(seen: readonly Seen[]): Record<string, TokenTally> {
     t.requests += 1;
     t.input += s.input;
     t.cached_input += s.cached_input;
+    t.cache_write += s.cache_write;
     t.output += s.output;
     t.reasoning += s.reasoning;
     t.embeddings += s.embeddings;
@@ -148,7 +153,7 @@ describe('the ledger', () => {
         for (const key of Object.keys(acc) as (keyof TokenTally)[]) acc[key] += t[key];
         return acc;
       },
-      { requests: 0, input: 0, cached_input: 0, output: 0, reasoning: 0, embeddings: 0 },
+      { requests: 0, input: 0, cached_input: 0, cache_write: 0, output: 0, reasoning: 0, embeddings: 0 },
     );
     expect(ledger.reported.totals).toEqual(totals);
     expect(ledger.reported.totals.requests).toBe(36);
@@ -170,6 +175,7 @@ describe('the ledger', () => {
       requests: 1,
       input: countPromptTokens(messages),
       cached_input: 0,
+      cache_write: 0,
       output: countTextTokens(text),
       reasoning: 0,
       embeddings: 0,
@@ -192,6 +198,7 @@ describe('the ledger', () => {
       usage: {
         input: data.usage?.prompt_tokens,
         cached_input: 0,
+        cache_write: 0,
         output: data.usage?.completion_tokens,
         reasoning: 0,
         embeddings: 0,

@@ -69,6 +69,7 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
   const usage: Usage = {
     input: promptTokens.length,
     cached_input: cached,
+    cache_write: 0,
     output: plan.outputTokens,
     reasoning: plan.reasoningTokens,
     embeddings: 0,

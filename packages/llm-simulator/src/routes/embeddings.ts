@@ -43,7 +43,14 @@ export async function handleEmbeddings(ctx: SimulatorContext, scope: RequestScop
       ? [input]
       : (input as unknown[]);
   const total = counts.reduce((a, b) => a + b, 0);
-  const usage: Usage = { input: total, cached_input: 0, output: 0, reasoning: 0, embeddings: total };
+  const usage: Usage = {
+    input: total,
+    cached_input: 0,
+    cache_write: 0,
+    output: 0,
+    reasoning: 0,
+    embeddings: total,
+  };
   const payload = {
     object: 'list',
     data: items.map((item, index) => {

@@ -50,6 +50,7 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
   const usage: Usage = {
     input: promptTokens.length,
     cached_input: cached,
+    cache_write: 0,
     output: plan.outputTokens,
     reasoning: plan.reasoningTokens,
     embeddings: 0,
