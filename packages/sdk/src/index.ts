@@ -1,4 +1,10 @@
 export {
+  type AnthropicLike,
+  type InstrumentAnthropicOptions,
+  instrumentAnthropic,
+} from './anthropic/instrument-anthropic.js';
+export { mergeAnthropicUsage, normalizeAnthropicUsage } from './anthropic/normalize-usage.js';
+export {
   type CallerAttributes,
   currentAttributes,
   withAttributes,

@@ -15,6 +15,13 @@ export interface TokenUsage {
   cacheRead: number;
   /** Input tokens written to the provider's prompt cache (subset of `input`). */
   cacheWrite: number;
+  /**
+   * Of `cacheWrite`, the tokens written with a 1-hour TTL (Anthropic's
+   * `cache_creation.ephemeral_1h_input_tokens`), which cost more than 5-minute writes (2× input instead
+   * of 1.25×). Absent when the provider does not split cache writes by TTL; the rest of `cacheWrite`
+   * is priced as 5-minute writes.
+   */
+  cacheWrite1h?: number;
   /** All output tokens, reasoning included. */
   output: number;
   /** Reasoning tokens (subset of `output`). */

@@ -1,0 +1,157 @@
+import type { CallerAttributes } from '../attributes/attribute-context.js';
+import { type CallEnd, type CallStart, errorTypeOf, finishCall } from '../openai/call-observer.js';
+import { identifyServer, type ServerIdentity } from '../openai/provider-name.js';
+import { type ChunkReader, observeStream } from '../openai/stream-observer.js';
+import type { UsageRecorder } from '../recorder/usage-recorder.js';
+import { safely } from '../safe.js';
+import { mergeAnthropicUsage, normalizeAnthropicUsage } from './normalize-usage.js';
+
+/** Options of {@link instrumentAnthropic}. */
+export interface InstrumentAnthropicOptions {
+  /** The recorder that receives each call's usage. Required. */
+  recorder: UsageRecorder;
+  /** Attributes on every call of this client (e.g. `{ feature: 'chat' }`); allowed past the guard. Default: none. */
+  attributes?: CallerAttributes;
+  /** `gen_ai.provider.name` for this client. Default: `anthropic` for api.anthropic.com, else the host. */
+  providerName?: string;
+}
+
+/** The parts of an `@anthropic-ai/sdk` client this wrapper touches. */
+export interface AnthropicLike {
+  baseURL?: string;
+  messages?: object;
+  beta?: { messages?: object };
+}
+
+const WRAPPED = Symbol.for('burnrate.instrumented');
+
+type Create = ((this: unknown, body: unknown, options?: unknown) => unknown) & { [WRAPPED]?: true };
+
+interface WrapContext {
+  recorder: UsageRecorder;
+  attributes: CallerAttributes;
+  server: ServerIdentity;
+}
+
+/**
+ * Instruments an `@anthropic-ai/sdk` client in place and returns the same client:
+ * `messages.create` (and `beta.messages.create`) record usage on each call, streaming or not, and so
+ * do the helpers built on them (`messages.stream()`, `messages.parse()`). Anthropic's usage is
+ * normalized once, by {@link normalizeAnthropicUsage}: input includes cache reads and writes, which
+ * Anthropic's `input_tokens` leaves out. The client's results, errors, retries, streams,
+ * `withResponse()`, `asResponse()`, `tee()` and abort behave as without burnrate; telemetry failures
+ * go to the diag logger, never to the caller. Instrumenting the same client twice does nothing the
+ * second time.
+ */
+export function instrumentAnthropic<T extends object>(client: T, options: InstrumentAnthropicOptions): T {
+  if (!options?.recorder || typeof options.recorder.recordLlm !== 'function') {
+    throw new TypeError(
+      'instrumentAnthropic: options.recorder is required; create one with createUsageRecorder()',
+    );
+  }
+  const c = client as AnthropicLike;
+  const server = identifyServer(c.baseURL);
+  if (options.providerName) server.provider = options.providerName;
+  const ctx: WrapContext = { recorder: options.recorder, attributes: options.attributes ?? {}, server };
+  if (options.attributes) options.recorder.allowAttributes(Object.keys(options.attributes));
+  wrapCreate(c.messages, ctx);
+  wrapCreate(c.beta?.messages, ctx);
+  return client;
+}
+
+function wrapCreate(resource: object | undefined, ctx: WrapContext): void {
+  const target = resource as { create?: Create } | undefined;
+  const original = target?.create;
+  if (!target || typeof original !== 'function' || original[WRAPPED]) return;
+
+  const wrapped: Create = function (this: unknown, body: unknown, options?: unknown): unknown {
+    const start = safely('preparing a call', () => prepare(body, ctx));
+    const result = original.call(this, body, options);
+    if (!start) return result;
+    return safely('observing a call', () => observe(result, start, ctx)) ?? result;
+  };
+  wrapped[WRAPPED] = true;
+  target.create = wrapped;
+}
+
+function prepare(body: unknown, ctx: WrapContext): CallStart {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return {
+    operation: 'chat',
+    requestModel: typeof b['model'] === 'string' ? b['model'] : 'unknown',
+    streaming: b['stream'] === true,
+    startMs: ctx.recorder.clock.now(),
+    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    server: ctx.server,
+  };
+}
+
+interface APIPromiseLike {
+  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): unknown;
+  responsePromise?: Promise<unknown>;
+}
+
+function observe(result: unknown, start: CallStart, ctx: WrapContext): unknown {
+  const p = result as APIPromiseLike;
+  if (!p || typeof p._thenUnwrap !== 'function') return result;
+  let recorded = false;
+  const finish = (end: CallEnd): void => {
+    if (recorded) return;
+    recorded = true;
+    finishCall(ctx.recorder, start, end);
+  };
+  // HTTP errors (after the client's own retries) and connection errors reject the response promise;
+  // observing it does not read the body, so `asResponse()` still gets it untouched.
+  p.responsePromise?.then(undefined, (err: unknown) =>
+    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err) })),
+  );
+  // `_thenUnwrap` keeps the APIPromise (withResponse/asResponse) and runs only when the caller parses.
+  return p._thenUnwrap((data: unknown) => {
+    safely('reading a response', () => {
+      if (start.streaming) {
+        if (!observeStream(data, streamReader(), false, ctx.recorder.clock.now, finish)) finish({});
+      } else {
+        const end: CallEnd = {};
+        readMessage(data, end);
+        finish(end);
+      }
+    });
+    return data;
+  });
+}
+
+/** A non-streaming `Message`. */
+function readMessage(data: unknown, end: CallEnd): void {
+  const m = data as { usage?: unknown; model?: unknown } | undefined;
+  if (!m || typeof m !== 'object') return;
+  const usage = normalizeAnthropicUsage(m.usage);
+  if (usage) end.usage = usage;
+  if (typeof m.model === 'string') end.responseModel = m.model;
+  const tier = (m.usage as { service_tier?: unknown } | undefined)?.service_tier;
+  if (typeof tier === 'string') end.serviceTier = tier;
+}
+
+/**
+ * A reader for one stream's events. `message_start` carries the input usage (and a provisional
+ * output count), `message_delta` the final cumulative usage; the call counts as metered only once
+ * `message_delta` arrived, so an aborted or cut-off stream records `usage: missing`, never a partial
+ * number that looks exact.
+ */
+function streamReader(): ChunkReader {
+  let seen: Record<string, unknown> = {};
+  return (item, end) => {
+    const event = item as { type?: unknown; message?: unknown; usage?: unknown } | undefined;
+    if (!event || typeof event !== 'object') return;
+    if (event.type === 'message_start') {
+      const message = event.message as { usage?: unknown; model?: unknown } | undefined;
+      seen = mergeAnthropicUsage(seen, message?.usage);
+      if (typeof message?.model === 'string') end.responseModel = message.model;
+      const tier = seen['service_tier'];
+      if (typeof tier === 'string') end.serviceTier = tier;
+    } else if (event.type === 'message_delta') {
+      seen = mergeAnthropicUsage(seen, event.usage);
+      const usage = normalizeAnthropicUsage(seen);
+      if (usage) end.usage = usage;
+    }
+  };
+}
