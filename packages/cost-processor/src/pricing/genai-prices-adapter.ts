@@ -78,7 +78,10 @@ export function isCatalogProvider(id: string): boolean {
 /**
  * Cleans normalized usage for genai-prices: non-finite or negative counts become 0, and input is
  * raised to at least cache read + cache write (genai-prices throws otherwise; our convention is that
- * input includes both), output to at least reasoning.
+ * input includes both), output to at least reasoning. The 1-hour part of cache writes
+ * (`cacheWrite1h`, at most `cacheWrite`) goes as `cache_write_1h_tokens`, which the catalog prices at
+ * the model's 1-hour write price (Anthropic: 2× input, against 1.25× for the 5-minute rest); a model
+ * without a 1-hour price charges them as ordinary cache writes.
  */
 export function toCatalogUsage(usage: TokenUsage): Usage {
   const clean = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
@@ -90,6 +93,8 @@ export function toCatalogUsage(usage: TokenUsage): Usage {
   const out: Usage = { input_tokens: input, output_tokens: output };
   if (cacheRead > 0) out.cache_read_tokens = cacheRead;
   if (cacheWrite > 0) out.cache_write_tokens = cacheWrite;
+  const cacheWrite1h = Math.min(clean(usage.cacheWrite1h ?? 0), cacheWrite);
+  if (cacheWrite1h > 0) out.cache_write_1h_tokens = cacheWrite1h;
   return out;
 }
 

@@ -20,7 +20,10 @@ export function normalizeServiceTier(tier: string | undefined): string | undefin
   return STANDARD_TIERS.has(t) ? undefined : t;
 }
 
-/** USD for `usage` at explicit per-1M prices, long-context tier applied per call. */
+/**
+ * USD for `usage` at explicit per-1M prices, long-context tier applied per call. A card price has one
+ * cache-write price, so 1-hour cache writes (`cacheWrite1h`) are charged at it too.
+ */
 export function explicitCost(usage: TokenUsage, entry: ExplicitModelPrice): number {
   const u = toCatalogUsage(usage);
   const input = u.input_tokens ?? 0;
