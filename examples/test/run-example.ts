@@ -14,10 +14,11 @@ export interface ExampleRun {
   summary: Record<string, unknown> | undefined;
 }
 
-/** The environment of an example run: ours without OPENAI_* so it always uses the local simulator. */
+/** The environment of an example run: ours without OPENAI_* and ANTHROPIC_*, so it always uses the local simulator. */
 export function exampleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OPENAI_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('OPENAI_') && !k.startsWith('ANTHROPIC_')) env[k] = v;
   return { ...env, NO_COLOR: '1', ...extra };
 }
 

@@ -5,6 +5,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { type InstrumentAnthropicOptions, instrumentAnthropic } from './anthropic/instrument-anthropic.js';
 import type { CallerAttributes } from './attributes/attribute-context.js';
 import type { CardinalityOptions } from './attributes/cardinality-guard.js';
 import type { Clock } from './clock.js';
@@ -55,6 +56,8 @@ export interface Burnrate {
   processors: readonly UsageProcessor[];
   /** Instruments an openai client with this pipeline's recorder. */
   instrumentOpenAI<T extends object>(client: T, options?: Omit<InstrumentOpenAIOptions, 'recorder'>): T;
+  /** {@link instrumentAnthropic} with this setup's recorder. */
+  instrumentAnthropic<T extends object>(client: T, options?: Omit<InstrumentAnthropicOptions, 'recorder'>): T;
   /** Flushes records and metrics. */
   forceFlush(): Promise<void>;
   /** Flushes, stops the endpoint and shuts the pipeline down. */
@@ -105,6 +108,7 @@ export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrat
     metricsHandler: exporter ? exporter.getMetricsRequestHandler.bind(exporter) : undefined,
     processors,
     instrumentOpenAI: (client, opts) => instrumentOpenAI(client, { ...opts, recorder }),
+    instrumentAnthropic: (client, opts) => instrumentAnthropic(client, { ...opts, recorder }),
     async forceFlush() {
       await recorder.forceFlush();
       await meterProvider.forceFlush();
