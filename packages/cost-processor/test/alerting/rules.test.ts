@@ -77,7 +77,6 @@ describe('generatePrometheusRules', () => {
       ['sum(increase(burnrate_cost_usd_total{feature="search"}[30d])) >= 100', '100', 'critical'],
     ]);
     expect(thresholds[1]?.annotations.summary).toBe(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
       `Budget search-monthly has spent $${usdTemplate('$value')} of $100 (80% threshold) in 30d`,
     );
   });
@@ -163,7 +162,6 @@ describe('generateGrafanaAlertRules', () => {
   it('renders annotation values with Grafana templating', () => {
     const rule = generateGrafanaAlertRules([search]).document.groups[1]?.rules[0];
     expect(rule?.annotations.summary).toBe(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: alert template text
       `Budget search-monthly has spent $${usdTemplate('$values.A.Value')} of $100 (50% threshold) in 30d`,
     );
     expect(parse(generateGrafanaAlertRules([search]).yaml).apiVersion).toBe(1);
