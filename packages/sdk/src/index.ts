@@ -38,7 +38,6 @@ export {
   type OpenAILike,
 } from './openai/instrument-openai.js';
 export { normalizeOpenAIUsage } from './openai/normalize-usage.js';
-export { identifyServer, type ServerIdentity } from './openai/provider-name.js';
 export type * from './record/usage-record.js';
 export {
   createUsageRecorder,
@@ -49,3 +48,4 @@ export {
 } from './recorder/usage-recorder.js';
 export * from './semconv.js';
 export { VERSION } from './version.js';
+export { identifyServer, type ServerIdentity } from './wrap/provider-name.js';

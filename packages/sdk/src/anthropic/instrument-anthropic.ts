@@ -1,9 +1,9 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
-import { type CallEnd, type CallStart, errorTypeOf, finishCall } from '../openai/call-observer.js';
-import { identifyServer, type ServerIdentity } from '../openai/provider-name.js';
-import { type ChunkReader, observeStream } from '../openai/stream-observer.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
+import { type CallEnd, type CallStart, observeApiCall } from '../wrap/call-observer.js';
+import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
+import type { ChunkReader } from '../wrap/stream-observer.js';
 import { mergeAnthropicUsage, normalizeAnthropicUsage } from './normalize-usage.js';
 
 /** Options of {@link instrumentAnthropic}. */
@@ -86,37 +86,11 @@ function prepare(body: unknown, ctx: WrapContext): CallStart {
   };
 }
 
-interface APIPromiseLike {
-  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): unknown;
-  responsePromise?: Promise<unknown>;
-}
-
 function observe(result: unknown, start: CallStart, ctx: WrapContext): unknown {
-  const p = result as APIPromiseLike;
-  if (!p || typeof p._thenUnwrap !== 'function') return result;
-  let recorded = false;
-  const finish = (end: CallEnd): void => {
-    if (recorded) return;
-    recorded = true;
-    finishCall(ctx.recorder, start, end);
-  };
-  // HTTP errors (after the client's own retries) and connection errors reject the response promise;
-  // observing it does not read the body, so `asResponse()` still gets it untouched.
-  p.responsePromise?.then(undefined, (err: unknown) =>
-    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err) })),
-  );
-  // `_thenUnwrap` keeps the APIPromise (withResponse/asResponse) and runs only when the caller parses.
-  return p._thenUnwrap((data: unknown) => {
-    safely('reading a response', () => {
-      if (start.streaming) {
-        if (!observeStream(data, streamReader(), false, ctx.recorder.clock.now, finish)) finish({});
-      } else {
-        const end: CallEnd = {};
-        readMessage(data, end);
-        finish(end);
-      }
-    });
-    return data;
+  return observeApiCall(result, start, ctx.recorder, {
+    response: readMessage,
+    stream: streamReader,
+    hideUsageChunk: false,
   });
 }
 

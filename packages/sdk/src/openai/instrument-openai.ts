@@ -1,10 +1,10 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
-import { type CallEnd, type CallStart, errorTypeOf, finishCall } from './call-observer.js';
+import { type CallStart, observeApiCall } from '../wrap/call-observer.js';
+import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
+import type { ChunkReader } from '../wrap/stream-observer.js';
 import { normalizeOpenAIUsage } from './normalize-usage.js';
-import { identifyServer, type ServerIdentity } from './provider-name.js';
-import { type ChunkReader, observeStream } from './stream-observer.js';
 
 /** Options of {@link instrumentOpenAI}. */
 export interface InstrumentOpenAIOptions {
@@ -130,44 +130,12 @@ function prepare(kind: Kind, body: unknown, ctx: WrapContext): Plan {
   };
 }
 
-interface APIPromiseLike {
-  _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): unknown;
-  responsePromise?: Promise<unknown>;
-}
-
 function observe(result: unknown, kind: Kind, plan: Plan, ctx: WrapContext): unknown {
-  const p = result as APIPromiseLike;
-  if (!p || typeof p._thenUnwrap !== 'function') return result;
-  let recorded = false;
-  const finish = (end: CallEnd): void => {
-    if (recorded) return;
-    recorded = true;
-    finishCall(ctx.recorder, plan.start, end);
-  };
-  // Failures (HTTP errors after the client's own retries, connection errors) reject the response
-  // promise. Observing it does not read the body, so `asResponse()` still gets it untouched.
-  p.responsePromise?.then(undefined, (err: unknown) =>
-    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err) })),
-  );
-  // `_thenUnwrap` keeps the APIPromise (withResponse/asResponse) and runs only when the caller parses.
-  return p._thenUnwrap((data: unknown) => {
-    safely('reading a response', () => {
-      if (plan.start.streaming) {
-        const wrappedStream = observeStream(
-          data,
-          READERS[kind],
-          plan.hideUsageChunk,
-          ctx.recorder.clock.now,
-          finish,
-        );
-        if (!wrappedStream) finish({});
-      } else {
-        const end: CallEnd = {};
-        READERS[kind](data, end);
-        finish(end);
-      }
-    });
-    return data;
+  const read = READERS[kind];
+  return observeApiCall(result, plan.start, ctx.recorder, {
+    response: read,
+    stream: () => read,
+    hideUsageChunk: plan.hideUsageChunk,
   });
 }
 

@@ -1,6 +1,6 @@
 import { safely } from '../safe.js';
 import type { CallEnd } from './call-observer.js';
-import { errorTypeOf } from './call-observer.js';
+import { errorTypeOf } from './error-type.js';
 
 /** Reads what matters for cost from one stream item; the observer keeps the latest values. */
 export type ChunkReader = (item: unknown, end: CallEnd) => void;
