@@ -8,11 +8,16 @@ export function safely<T>(what: string, fn: () => T): T | undefined {
   try {
     return fn();
   } catch (err) {
-    try {
-      diag.error(`burnrate: ${what} failed; the call is unaffected`, err);
-    } catch {
-      // a throwing logger must not escape either
-    }
+    reportTelemetryError(what, err);
     return undefined;
+  }
+}
+
+/** Sends a telemetry failure to the diag logger; a throwing logger is swallowed too. */
+export function reportTelemetryError(what: string, err: unknown): void {
+  try {
+    diag.error(`burnrate: ${what} failed; the call is unaffected`, err);
+  } catch {
+    // a throwing logger must not escape either
   }
 }
