@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { diag } from '@opentelemetry/api';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ATTR,
   createManualClock,
@@ -117,17 +118,20 @@ describe('GPU metering', () => {
     expect(sumWhere(pts, { [ATTR.gpuMarket]: 'on_demand' })).toBe(2);
   });
 
-  it('rejects invalid GPU attributes with a message naming the field', () => {
-    const { recorder } = setup();
-    expect(() => recorder.gpu.start({ gpu: '' })).toThrow(
-      'gpu: expected a GPU model such as "h100" or "a100-80gb", got ""',
-    );
-    expect(() => recorder.gpu.start({ gpu: 'h100', count: 0 })).toThrow(
-      'gpu.count: expected a number > 0, got 0',
-    );
-    expect(() => recorder.gpu.reserve({ gpu: 'h100', market: 'preemptible' as 'spot' })).toThrow(
-      'gpu.market: expected one of on_demand, spot, reserved, got "preemptible"',
-    );
+  it('reports invalid GPU attributes to the diag logger, naming the field, and still runs the work unmetered', async () => {
+    const errors = vi.spyOn(diag, 'error').mockImplementation(() => {});
+    const { reader, recorder } = setup();
+    expect(recorder.gpu.track({ gpu: '' }, () => 'ran')).toBe('ran');
+    expect(recorder.gpu.start({ gpu: 'h100', count: 0 })()).toBe(0);
+    expect(recorder.gpu.reserve({ gpu: 'h100', market: 'preemptible' as 'spot' })()).toBe(0);
+    expect(errors.mock.calls.map((c) => String(c[1]))).toEqual([
+      'TypeError: gpu: expected a GPU model such as "h100" or "a100-80gb", got ""',
+      'RangeError: gpu.count: expected a number > 0, got 0',
+      'TypeError: gpu.market: expected one of on_demand, spot, reserved, got "preemptible"',
+    ]);
+    expect(await points(reader, METRIC.gpuTime)).toEqual([]);
+    expect(recorder.gpu.heldGpus()).toBe(0);
+    errors.mockRestore();
   });
 
   it('normalizes GPU model names from nvidia-smi and user input alike', () => {

@@ -73,9 +73,13 @@ export class GpuMeter {
     return result;
   }
 
-  /** Starts measuring; the returned function stops and records. Throws on invalid attributes. */
+  /**
+   * Starts measuring; the returned function stops and records. Invalid attributes are reported to
+   * the diag logger (naming the field) and measure nothing: metering never throws into GPU work.
+   */
   start(attrs: GpuAttributes): StopGpu {
-    const base = this.describe(attrs);
+    const base = safely('gpu.start', () => this.describe(attrs));
+    if (!base) return () => 0;
     const startMs = this.deps.clock.now();
     let stopped = false;
     return () => {
@@ -90,10 +94,12 @@ export class GpuMeter {
   /**
    * Holds GPUs until `release()`: `burnrate.gpu.allocated` rises by `count`, and GPU-seconds
    * accrue on a timer, on `accrue()`/`forceFlush()` and at release. `release` returns the
-   * reservation's GPU-seconds from reserve to release (0 on later calls).
+   * reservation's GPU-seconds from reserve to release (0 on later calls). Invalid attributes are
+   * reported to the diag logger and reserve nothing.
    */
   reserve(attrs: GpuAttributes): () => number {
-    const base = this.describe(attrs);
+    const base = safely('gpu.reserve', () => this.describe(attrs));
+    if (!base) return () => 0;
     const id = `r${this.nextId++}`;
     const r: Reservation = { id, base, metricAttrs: this.metricAttrs(base), lastMs: this.deps.clock.now() };
     this.reservations.set(id, r);
