@@ -120,3 +120,50 @@ describe('setupBurnrate', () => {
     await br.shutdown();
   });
 });
+
+describe('setupBurnrate with OTLP', () => {
+  it('pushes the usage metrics over OTLP/HTTP JSON to a collector endpoint on flush', async () => {
+    const bodies: string[] = [];
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        if (req.url === '/v1/metrics') bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/metrics`;
+    const br = await setupBurnrate({
+      prometheus: false,
+      otlp: { url, intervalMs: 60_000 },
+      serviceName: 'otlp-test',
+    });
+    try {
+      br.recorder.revenue.add(3.25, { tenant: 'acme' });
+      await br.forceFlush();
+      expect(bodies.length).toBeGreaterThan(0);
+      const payload = JSON.parse(bodies.at(-1) as string) as {
+        resourceMetrics: Array<{
+          resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+          scopeMetrics: Array<{
+            metrics: Array<{ name: string; sum?: { dataPoints: Array<{ asDouble?: number }> } }>;
+          }>;
+        }>;
+      };
+      const rm = payload.resourceMetrics[0];
+      expect(rm?.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).toBe(
+        'otlp-test',
+      );
+      const revenue = rm?.scopeMetrics
+        .flatMap((s) => s.metrics)
+        .find((m) => m.name === 'burnrate.revenue.usd');
+      expect(revenue?.sum?.dataPoints[0]?.asDouble).toBe(3.25);
+    } finally {
+      await br.shutdown();
+      collector.close();
+    }
+  });
+});
