@@ -81,7 +81,7 @@ describe('the cost report', () => {
     expect(text).toContain('UNPRICED usage');
     expect(text).toMatch(/openai\/mystery-model\s+1\s+10\s+5\s+UNPRICED/);
     expect(text).toContain('Quantize self-hosted models to INT8');
-    expect(text).toContain('(1.00 h)');
+    expect(text).toContain('(60.0 min)');
   });
 });
 

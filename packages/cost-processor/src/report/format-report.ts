@@ -10,6 +10,14 @@ export function formatUsd(usd: number): string {
   return `${usd < 0 ? '-' : ''}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
+/** A period for people: seconds under 2 minutes, minutes under 2 hours, then hours. */
+function formatPeriod(ms: number): string {
+  const s = ms / 1000;
+  if (s < 120) return `${s.toFixed(1)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(2)} h`;
+}
+
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
@@ -20,10 +28,9 @@ function table(headers: string[], rows: string[][]): string {
 /** Renders a {@link CostReport} as a readable plain-text (terminal) report. */
 export function formatReport(report: CostReport): string {
   const out: string[] = [];
-  const hours = (report.toMs - report.fromMs) / 3_600_000;
   out.push('burnrate cost report (USD)');
   out.push(
-    `period: ${new Date(report.fromMs).toISOString()} → ${new Date(report.toMs).toISOString()} (${hours.toFixed(2)} h)`,
+    `period: ${new Date(report.fromMs).toISOString()} → ${new Date(report.toMs).toISOString()} (${formatPeriod(report.toMs - report.fromMs)})`,
   );
   out.push(`total: ${formatUsd(report.totalUsd)}`);
   out.push('');
