@@ -48,7 +48,9 @@ export type {
   UnitPriceOrigin,
 } from './price-card/types.js';
 export {
+  CATALOG_CORRECTIONS,
   CATALOG_VERSION,
+  type CatalogCorrection,
   type CatalogMiss,
   type CatalogPrice,
   catalogPrice,

@@ -1,6 +1,7 @@
 import type { TokenUsage } from '@burnrate/sdk';
-import type { Usage } from '@pydantic/genai-prices';
+import type { ModelPrice, Provider, Usage } from '@pydantic/genai-prices';
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
+import corrections from '../../data/catalog-corrections.json' with { type: 'json' };
 
 /** The exact `@pydantic/genai-prices` version pinned in package.json; its catalog is the default. */
 export const CATALOG_VERSION = '0.1.8';
@@ -31,7 +32,28 @@ export interface CatalogPrice {
   providerId: string;
   /** Catalog model id that matched (e.g. `gpt-4o` for `gpt-4o-2024-08-06`). */
   matchedModel: string;
+  /** Name of the shipped catalog correction that priced the call, when one did. */
+  correction?: string;
 }
+
+/** A shipped correction of the pinned catalog: one model of one provider at its published prices. */
+export interface CatalogCorrection {
+  /** Shown in `appliedRules`, e.g. `catalog-correction:anthropic-claude-sonnet-4-long-context`. */
+  name: string;
+  /** genai-prices provider id. */
+  provider: string;
+  /** Catalog model id whose prices are replaced. */
+  model: string;
+  /** What the catalog gets wrong. */
+  reason: string;
+  /** The provider's published prices. */
+  sources: readonly string[];
+  /** The published prices, in genai-prices' format (per million tokens, optional tiers). */
+  prices: ModelPrice;
+}
+
+/** The corrections `data/catalog-corrections.json` ships, applied by default on top of the catalog. */
+export const CATALOG_CORRECTIONS: readonly CatalogCorrection[] = corrections.corrections;
 
 /** Why a catalog lookup failed. */
 export type CatalogMiss =
@@ -114,12 +136,29 @@ export function catalogPrice(
 ): CatalogPrice | CatalogMiss {
   try {
     if (!findProvider({ providerId })) return { kind: 'unknown_provider' };
-    const result = calcPrice(toCatalogUsage(usage), model, { providerId, timestamp: at });
+    const catalogUsage = toCatalogUsage(usage);
+    const result = calcPrice(catalogUsage, model, { providerId, timestamp: at });
     if (!result) return { kind: 'unknown_model' };
-    return { usd: result.total_price, providerId: result.provider.id, matchedModel: result.model.id };
+    const hit = { usd: result.total_price, providerId: result.provider.id, matchedModel: result.model.id };
+    const fix = CATALOG_CORRECTIONS.find(
+      (c) => c.provider === hit.providerId && c.model === hit.matchedModel,
+    );
+    if (!fix) return hit;
+    const corrected = correctedProvider(result.provider, fix);
+    const fixed = calcPrice(catalogUsage, hit.matchedModel, { provider: corrected, timestamp: at });
+    if (!fixed) return hit;
+    return { ...hit, usd: fixed.total_price, correction: fix.name };
   } catch (error) {
     return { kind: 'catalog_error', message: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The catalog provider with only the corrected model, at its corrected prices. */
+function correctedProvider(provider: Provider, fix: CatalogCorrection): Provider {
+  const models = provider.models
+    .filter((m) => m.id === fix.model)
+    .map((m) => ({ ...m, match: { equals: m.id }, prices: fix.prices }));
+  return { ...provider, models };
 }
 
 /** True when some catalog provider knows `model` (used to validate alias targets). */

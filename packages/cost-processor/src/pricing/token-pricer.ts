@@ -151,7 +151,7 @@ export class TokenPricer {
       }
       const ruleNames = [...modelNamesForRules, model, hit.matchedModel];
       let factor = 1;
-      const applied: string[] = [];
+      const applied: string[] = hit.correction !== undefined ? [hit.correction] : [];
       for (const rule of this.#card.multipliers) {
         if (rule.serviceTier !== undefined) continue;
         if (!this.#ruleMatches(rule, hit.providerId, record.provider, ruleNames, record.usage)) continue;

@@ -33,7 +33,10 @@ export interface TokenPriced {
   matchedModel: string;
   /** The genai-prices provider id used, when known. */
   providerId?: string;
-  /** Names of the multiplier rules applied (negotiated discounts, service tier). */
+  /**
+   * Names of the rules applied: multipliers (negotiated discounts, service tier) and shipped catalog
+   * corrections (`catalog-correction:…`, see `data/catalog-corrections.json`).
+   */
   appliedRules: string[];
   /** Normalized service tier (`flex`, `batch`, `priority`, ...) or undefined for standard. */
   serviceTier?: string;
