@@ -66,7 +66,7 @@ describe('examples/budgets', () => {
 
     expect(run.stdout).toContain('Invalid price card (bad-card.yaml): 5 issues');
     expect(run.stdout).toContain(
-      '  - budgets[0].amount: expected a positive number (USD), got "10k" — fix: write a plain number such as 10000',
+      '  - budgets[0].amount: expected a positive number (USD), got "10k" — fix: write 10000 (a plain number, without quotes, units or suffixes)',
     );
     expect(run.stdout).toContain(
       '  - budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30 days"',

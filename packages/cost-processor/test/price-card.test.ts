@@ -147,7 +147,7 @@ describe('rejecting a bad price card with path, value and fix', () => {
       ],
     });
     expect(issues).toEqual([
-      'budgets[2].amount: expected a positive number (USD), got "10k" — fix: write a plain number such as 10000',
+      'budgets[2].amount: expected a positive number (USD), got "10k" — fix: write 10000 (a plain number, without quotes, units or suffixes)',
     ]);
   });
 
@@ -199,7 +199,7 @@ describe('rejecting a bad price card with path, value and fix', () => {
       'currency: expected "USD" (the only currency supported), got "EUR" — fix: remove `currency` or write USD',
     );
     expect(issues).toContain(
-      'budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30 days" — fix: write a whole number followed by m (minutes), h (hours), d (days) or w (weeks)',
+      'budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30 days" — fix: write 30d (a whole number followed by m, h, d or w; a month is 30d)',
     );
     expect(issues).toContain(
       'deployments[0].utilization_target: expected a fraction in (0, 1], got 1.5 — fix: write e.g. 0.7 for 70 %',
@@ -238,8 +238,8 @@ describe('rejecting a bad price card with path, value and fix', () => {
       ],
     });
     expect(issues).toEqual([
-      'budgets[0].thresholds: expected strictly ascending fractions, got "[0.8, 0.5]" — fix: sort them and drop duplicates, e.g. [0.5, 0.8, 1.0]',
-      'budgets[1].name: expected a unique name (budgets[0] has it), got "x" — fix: rename one of them',
+      'budgets[0].thresholds: expected strictly ascending fractions, got "[0.8, 0.5]" — fix: write [0.5, 0.8] (sorted, without duplicates)',
+      'budgets[1].name: expected a unique name (budgets[0] has it), got "x" — fix: rename one of them, e.g. "x-1d"; each name becomes a Prometheus rule',
     ]);
   });
 

@@ -89,23 +89,84 @@ function readCardFile(path: string): { value: unknown; issues: PriceCardIssue[] 
       ],
     };
   }
-  return parseText(text);
+  return path.toLowerCase().endsWith('.json') ? parseJson(text) : parseText(text);
 }
+
+const EMPTY_CARD_ISSUE: PriceCardIssue = {
+  path: '',
+  expected: 'expected a price card (a map of sections such as models:, gpu:, budgets:)',
+  got: 'an empty file',
+  fix: 'write at least one section, e.g. `budgets: [{ name: monthly, amount: 1000, window: 30d }]`, or give no card at all to use the defaults only',
+};
+
+/** YAML error codes (the `yaml` package) → what to do about them. */
+const YAML_FIXES: Readonly<Record<string, string>> = {
+  BAD_INDENT: 'indent this line exactly like the other keys at its level (YAML nests by indentation)',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  DUPLICATE_KEY: 'keep one of the two keys (merge their contents)',
+  MISSING_CHAR: 'close the { or [ opened before this position',
+  MULTILINE_IMPLICIT_KEY: 'put the key and its `:` on one line, or close the quote or bracket opened above',
+  BLOCK_AS_IMPLICIT_KEY: 'put a space after the `:` of the key above, or indent this line under it',
+  UNEXPECTED_TOKEN: 'remove or quote the unexpected character',
+};
 
 function parseText(text: string): { value: unknown; issues: PriceCardIssue[] } {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    const lines = text.split(/\r?\n/);
     return {
       value: undefined,
-      issues: doc.errors.map((e) => ({
-        path: e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '',
-        expected: 'expected valid YAML or JSON',
-        got: e.message.split('\n')[0] ?? e.code,
-        fix: 'fix the syntax at that position',
-      })),
+      issues: doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        const source = at ? lines[at.line - 1]?.trim() : undefined;
+        return {
+          path: at ? `line ${at.line}, column ${at.col}` : '',
+          expected: 'expected valid YAML or JSON',
+          got: `${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}${source ? ` in ${JSON.stringify(source)}` : ''}`,
+          fix: /must end with a [\]}]/.test(e.message)
+            ? `close the ${e.message.includes('end with a ]') ? '[ with ]' : '{ with }'} opened above, on the line where the list or map ends`
+            : (YAML_FIXES[e.code] ?? 'fix the syntax at that position'),
+        };
+      }),
     };
   }
-  return { value: doc.toJS() ?? {}, issues: [] };
+  const value = doc.toJS();
+  if (value === null || value === undefined) return { value: undefined, issues: [EMPTY_CARD_ISSUE] };
+  return { value, issues: [] };
+}
+
+function parseJson(text: string): { value: unknown; issues: PriceCardIssue[] } {
+  if (text.trim() === '') return { value: undefined, issues: [EMPTY_CARD_ISSUE] };
+  try {
+    return { value: JSON.parse(text) as unknown, issues: [] };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /at position (\d+)/.exec(message)?.[1];
+    const offset = position === undefined ? undefined : Number(position);
+    let path = '';
+    let source: string | undefined;
+    if (offset !== undefined) {
+      const before = text.slice(0, offset).split(/\r?\n/);
+      const line = before.length;
+      path = `line ${line}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+      source = text.split(/\r?\n/)[line - 1]?.trim();
+    }
+    const trailingComma = /,\s*[}\]]/.exec(text);
+    const fix = trailingComma
+      ? `remove the comma before the closing ${trailingComma[0].trim().slice(-1)} on line ${text.slice(0, trailingComma.index).split(/\r?\n/).length} (JSON allows no trailing commas), or write the card in YAML`
+      : 'fix the JSON at that position (keys and strings in double quotes, no trailing commas or comments), or write the card in YAML';
+    return {
+      value: undefined,
+      issues: [
+        {
+          path,
+          expected: 'expected valid JSON',
+          got: `${message.replace(/ in JSON at position \d+.*$/, '')}${source ? ` in ${JSON.stringify(source)}` : ''}`,
+          fix,
+        },
+      ],
+    };
+  }
 }
 
 function validate(sourceName: string, raw: unknown): PriceCard {
@@ -193,10 +254,166 @@ function zodIssues(zodIssueList: readonly z.core.$ZodIssue[], raw: unknown): Pri
     }
     const [expected, fix] = issue.message.includes('|')
       ? (issue.message.split('|', 2) as [string, string])
-      : [issue.message.replace(/^Invalid input: /, ''), 'see the price-card reference in the README'];
-    out.push({ path: formatPath(issue.path), expected, got: renderValue(valueAt(raw, issue.path)), fix });
+      : [
+          issue.message.replace(/^Invalid input: /, ''),
+          'see the price-card reference (docs/price-card.md) for this section',
+        ];
+    const value = valueAt(raw, issue.path);
+    const missing = value === undefined && typeof issue.path.at(-1) === 'string';
+    out.push({
+      path: formatPath(issue.path),
+      expected: expected
+        .replace(/^expected record, received \w+$/, 'expected a map keyed by name')
+        .replace(
+          /^expected object, received \w+$/,
+          issue.path.length === 0 ? 'expected a map of sections' : 'expected a map of keys',
+        ),
+      got: renderValue(value),
+      fix:
+        specificFix(issue.path, value, expected) ??
+        (missing ? `add ${String(issue.path.at(-1))}: (${fix})` : fix),
+    });
   }
   return out;
+}
+
+/** Sections written as a map keyed by name, with an example entry for each. */
+const MAP_SECTIONS: Readonly<Record<string, string>> = {
+  models: '{ input: 2.5, output: 10 }',
+  aliases: 'gpt-4o-mini',
+  providers: 'openai',
+  gpu: '{ on_demand: 6.88 }',
+  storage: '0.10',
+  network: '{ transmit: 0.09, receive: 0 }',
+};
+
+/** Fields whose string values are numbers written with a unit, currency sign or suffix. */
+function numberFromText(text: string): number | undefined {
+  let t = text.trim().replace(/\s+/g, '');
+  t = t.replace(/^(usd|us\$|\$)/i, '').replace(/(usd|\$)$/i, '');
+  t = t.replace(/\/.*$/, '').replace(/(per.*)$/i, '');
+  let scale = 1;
+  if (t.endsWith('%')) {
+    scale = 0.01;
+    t = t.slice(0, -1);
+  }
+  const suffix = /^(.*?)([kmb])$/i.exec(t);
+  if (suffix) {
+    scale *= { k: 1e3, m: 1e6, b: 1e9 }[(suffix[2] ?? '').toLowerCase() as 'k' | 'm' | 'b'];
+    t = suffix[1] ?? '';
+  }
+  if (/^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) t = t.replace(/,/g, '');
+  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) return undefined;
+  const n = Number(t) * scale;
+  return Number.isFinite(n) ? Number(n.toPrecision(12)) : undefined;
+}
+
+/** A budget window for what people write instead (`1month`, `weekly`, `30 days`, `30`). */
+function windowFromText(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return `${value}d`;
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim().toLowerCase();
+  const named: Record<string, string> = {
+    monthly: '30d',
+    month: '30d',
+    weekly: '1w',
+    week: '1w',
+    daily: '1d',
+    day: '1d',
+    hourly: '1h',
+    hour: '1h',
+  };
+  if (named[t]) return named[t];
+  const m = /^(\d+)\s*([a-z]+)$/.exec(t);
+  if (!m) return /^\d+$/.test(t) && Number(t) > 0 ? `${Number(t)}d` : undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? '';
+  if (n <= 0) return undefined;
+  if (/^(mo|mon|mons|month|months)$/.test(unit)) return `${n * 30}d`;
+  if (/^(y|yr|yrs|year|years)$/.test(unit)) return `${n * 365}d`;
+  if (/^(w|wk|wks|week|weeks)$/.test(unit)) return `${n}w`;
+  if (/^(d|day|days)$/.test(unit)) return `${n}d`;
+  if (/^(h|hr|hrs|hour|hours)$/.test(unit)) return `${n}h`;
+  if (/^(m|min|mins|minute|minutes)$/.test(unit)) return `${n}m`;
+  return undefined;
+}
+
+/** Renders a list item as a one-line YAML-ish map without its name key. */
+function inlineMap(item: Record<string, unknown>, skip: string): string {
+  const parts = Object.entries(item)
+    .filter(([k]) => k !== skip)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+/**
+ * A fix naming the exact value to write, for the mistakes people make most: numbers written as
+ * text (`"10k"`, `"$5"`, `"50%"`), negative prices, percentages as thresholds, windows such as
+ * `1month`, lists where a map keyed by name is expected, and a bare number where a GPU or model
+ * entry is expected. Undefined when there is nothing more specific than the schema's fix.
+ */
+function specificFix(path: readonly PropertyKey[], value: unknown, expected: string): string | undefined {
+  const last = path.at(-1);
+  const section = String(path[0] ?? '');
+  if (path.length === 0) {
+    if (Array.isArray(value))
+      return 'a price card is a map of sections at the top level (models:, gpu:, budgets:, …); remove the leading "- "';
+    return 'start the file with a section such as `models:`, `gpu:` or `budgets:` (see docs/price-card.md)';
+  }
+  if (section === 'budgets' && last === 'name' && typeof value === 'string' && value.trim() !== '') {
+    const name =
+      value
+        .trim()
+        .replace(/[^A-Za-z0-9_.:-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'budget';
+    return `write "${name}" (it becomes a Prometheus label value and rule name)`;
+  }
+  if (section === 'network' && path.length === 2 && value !== null && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    const transmit = typeof v.transmit === 'number' ? v.transmit : 0.09;
+    const receive = typeof v.receive === 'number' ? v.receive : 0;
+    return `give both directions: \`${String(last)}: { transmit: ${transmit}, receive: ${receive} }\` (or one number for both)`;
+  }
+  if (last === 'window') {
+    const w = windowFromText(value);
+    return w
+      ? `write ${w} (a whole number followed by m, h, d or w; a month is 30d)`
+      : 'write a whole number followed by m (minutes), h (hours), d (days) or w (weeks), e.g. 30d for a month';
+  }
+  if (path.length === 1 && section in MAP_SECTIONS && Array.isArray(value)) {
+    const example = MAP_SECTIONS[section] ?? '{}';
+    const first = value[0];
+    if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+      const item = first as Record<string, unknown>;
+      const nameKey = ['name', 'model', 'gpu', 'id'].find((k) => typeof item[k] === 'string');
+      if (nameKey !== undefined) {
+        return `write ${section} as a map keyed by name, not a list: \`${section}: { ${String(item[nameKey])}: ${inlineMap(item, nameKey)} }\` (no "- ", no ${nameKey}: key)`;
+      }
+    }
+    return `write ${section} as a map keyed by name, not a list: \`${section}: { <name>: ${example} }\` (no "- ")`;
+  }
+  if (path.length === 2 && section === 'gpu' && typeof value === 'number') {
+    return `give the price per market: \`${String(last)}: { on_demand: ${value} }\` (or spot: / reserved:)`;
+  }
+  if (path.length === 2 && section === 'models' && typeof value === 'number') {
+    return `give input and output prices per 1M tokens: \`${String(last)}: { input: ${value}, output: <USD> }\``;
+  }
+  if (!expected.includes('number') && !expected.includes('fraction')) return undefined;
+  const inThresholds = path.at(-2) === 'thresholds';
+  if (typeof value === 'string') {
+    const n = numberFromText(value);
+    if (n === undefined || n < 0) return undefined;
+    const fraction = inThresholds && n > 10 ? n / 100 : n;
+    if (String(fraction) === value.trim()) return `remove the quotes: write ${fraction}`;
+    return `write ${fraction} (a plain number, without quotes, units or suffixes)`;
+  }
+  if (typeof value === 'number' && value < 0) {
+    return `write ${-value} (prices and amounts are positive; a discount is a multiplier with factor below 1)`;
+  }
+  if (typeof value === 'number' && inThresholds && value > 10) {
+    return `write ${Number((value / 100).toPrecision(12))} (thresholds are fractions of the amount: 0.8 means 80 %)`;
+  }
+  return undefined;
 }
 
 type ParsedCard = z.output<typeof priceCardSchema>;
@@ -223,7 +440,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
         formatPath(['models', name, 'provider']),
         'a genai-prices provider id',
         entry.provider,
-        'use e.g. openai or anthropic, or remove it',
+        `use e.g. openai or anthropic, or remove it${hint(entry.provider, ['openai', 'anthropic', 'google', 'azure', 'aws', 'groq', 'mistral', 'deepseek', 'x-ai', 'together', 'fireworks', 'openrouter'])}`,
       );
     }
     const lc = entry.long_context;
@@ -267,7 +484,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
         formatPath(['gpu', gpu]),
         'at least one of on_demand, spot, reserved',
         prices,
-        'write e.g. { on_demand: 2.5 }',
+        `write e.g. \`${gpu}: { on_demand: 2.5 }\` (USD per GPU-hour; spot: and reserved: likewise)`,
       );
     }
   }
@@ -279,7 +496,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
         formatPath(['budgets', i, 'name']),
         `a unique name (budgets[${first}] has it)`,
         b.name,
-        'rename one of them',
+        `rename one of them, e.g. "${b.name}-${b.window}"; each name becomes a Prometheus rule`,
       );
     } else budgetNames.set(b.name, i);
     const t = b.thresholds;
@@ -290,7 +507,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
             formatPath(['budgets', i, 'thresholds']),
             'strictly ascending fractions',
             `[${t.join(', ')}]`,
-            'sort them and drop duplicates, e.g. [0.5, 0.8, 1.0]',
+            `write [${[...new Set(t)].sort((a, b) => a - b).join(', ')}] (sorted, without duplicates)`,
           );
           break;
         }
