@@ -54,6 +54,7 @@ export {
   type CatalogMiss,
   type CatalogPrice,
   catalogPrice,
+  catalogProviderOf,
   resolveCatalogProvider,
   toCatalogUsage,
 } from './pricing/genai-prices-adapter.js';

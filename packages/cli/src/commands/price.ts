@@ -1,4 +1,9 @@
-import { loadPriceCard, type TokenPriceResult, TokenPricer } from '@burnrate/cost-processor';
+import {
+  catalogProviderOf,
+  loadPriceCard,
+  type TokenPriceResult,
+  TokenPricer,
+} from '@burnrate/cost-processor';
 import type { LlmUsageRecord } from '@burnrate/sdk';
 import { type Command, Option } from 'commander';
 import { CliError, UsageError } from '../errors.js';
@@ -73,7 +78,7 @@ export function addPriceCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--provider <name>',
-      'provider, e.g. openai, anthropic, google (default: the model prefix, or openai)',
+      'provider, e.g. openai, anthropic, google (default: the model prefix, else the catalog provider that prices the model, openai first)',
     )
     .addOption(
       new Option('--tier <tier>', `service tier: ${SERVICE_TIERS.join(', ')} (default: standard)`).argParser(
@@ -120,7 +125,8 @@ export function runPrice(model: string, options: PriceOptions, io: CliIo): void 
     );
   }
   const slash = model.indexOf('/');
-  const provider = options.provider ?? (slash > 0 ? model.slice(0, slash) : 'openai');
+  const provider =
+    options.provider ?? (slash > 0 ? model.slice(0, slash) : (catalogProviderOf(model) ?? 'openai'));
   const card = loadPriceCard(options.card);
   const record: LlmUsageRecord = {
     kind: 'llm',

@@ -161,6 +161,30 @@ function correctedProvider(provider: Provider, fix: CatalogCorrection): Provider
   return { ...provider, models };
 }
 
+/** Providers searched, in order, when a model is named without one. */
+const COMMON_PROVIDERS: readonly string[] = [
+  'openai',
+  'anthropic',
+  'google',
+  'mistral',
+  'deepseek',
+  'x-ai',
+  'groq',
+  'together',
+  'cohere',
+  'azure',
+  'aws',
+];
+
+/**
+ * The first common catalog provider (openai, anthropic, google, mistral, deepseek, x-ai, groq,
+ * together, cohere, azure, aws) whose catalog prices `model`; undefined when none does.
+ */
+export function catalogProviderOf(model: string): string | undefined {
+  const probe = { input: 1, cacheRead: 0, cacheWrite: 0, output: 1, reasoning: 0 };
+  return COMMON_PROVIDERS.find((p) => 'usd' in catalogPrice(probe, p, model, new Date()));
+}
+
 /** True when some catalog provider knows `model` (used to validate alias targets). */
 export function catalogKnowsModel(model: string, providerId?: string): boolean {
   const zero = { input: 1, cacheRead: 0, cacheWrite: 0, output: 1, reasoning: 0 };

@@ -1,7 +1,12 @@
 import type { LlmUsageRecord, TokenUsage } from '@burnrate/sdk';
 import { isGlob, matchesPattern } from '../price-card/glob.js';
 import type { ExplicitModelPrice, MultiplierRule, PriceCard, TokenPricesPer1M } from '../price-card/types.js';
-import { catalogPrice, resolveCatalogProvider, toCatalogUsage } from './genai-prices-adapter.js';
+import {
+  catalogPrice,
+  catalogProviderOf,
+  resolveCatalogProvider,
+  toCatalogUsage,
+} from './genai-prices-adapter.js';
 import type { TokenPriceResult, Unpriced } from './types.js';
 
 /** Service tiers that mean "standard price". */
@@ -55,6 +60,7 @@ interface Candidate {
 export class TokenPricer {
   readonly #card: PriceCard;
   readonly #regex = new Map<string, RegExp>();
+  readonly #hints = new Map<string, string>();
 
   /** @param card the loaded price card. */
   constructor(card: PriceCard) {
@@ -143,7 +149,7 @@ export class TokenPricer {
             reason: hit.kind,
             detail:
               hit.kind === 'unknown_model'
-                ? `model "${model}" is not in the genai-prices ${this.#card.catalogVersion} catalog for provider ${c.providerId}; add it under \`models:\` with its price${model.startsWith('ft:') ? ' (fine-tuned models have their own prices)' : ''}, or alias it with \`aliases:\``
+                ? `model "${model}" is not in the genai-prices ${this.#card.catalogVersion} catalog for provider ${c.providerId}; ${this.#elsewhere(model, c.providerId)}add it under \`models:\` with its price${model.startsWith('ft:') ? ' (fine-tuned models have their own prices)' : ''}, or alias it with \`aliases:\``
                 : `provider ${c.providerId} is not in the catalog`,
           };
         }
@@ -183,6 +189,22 @@ export class TokenPricer {
         detail: `no model name on the record (provider ${record.provider})`,
       }
     );
+  }
+
+  /** "the catalog has it under provider X: …; otherwise " when another provider prices the model. */
+  #elsewhere(model: string, providerId: string): string {
+    const key = `${providerId}\u0000${model}`;
+    let hint = this.#hints.get(key);
+    if (hint === undefined) {
+      const other = catalogProviderOf(model);
+      hint =
+        other !== undefined && other !== providerId
+          ? `the catalog has it under provider ${other}: report the call with provider "${other}" (or name it "${other}/${model}"); otherwise `
+          : '';
+      if (this.#hints.size >= 1000) this.#hints.clear();
+      this.#hints.set(key, hint);
+    }
+    return hint;
   }
 
   #aliasOf(model: string): string | undefined {
