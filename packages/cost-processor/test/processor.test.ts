@@ -293,3 +293,32 @@ describe('the metric contract', () => {
     }
   });
 });
+
+describe('GPU names as nvidia-smi prints them', () => {
+  it('prices NVIDIA A100-SXM4-80GB, A100-PCIE-40GB, H100 80GB HBM3 and Tesla T4 at their table prices', () => {
+    const { processor } = setup();
+    for (const name of [
+      'NVIDIA A100-SXM4-80GB',
+      'NVIDIA A100-PCIE-40GB',
+      'NVIDIA H100 80GB HBM3',
+      'Tesla T4',
+    ]) {
+      processor.onUsage(gpu(name, 3600));
+    }
+    // One on-demand hour each: a100-80gb 3.43, a100-40gb 2.74, h100 6.88, t4 0.53 (DESIGN §4 table).
+    expect(
+      processor
+        .report()
+        .gpus.map((g) => [g.gpu, g.usd])
+        .sort(),
+    ).toEqual(
+      [
+        ['a100-40gb', 2.74],
+        ['a100-80gb', 3.43],
+        ['h100', 6.88],
+        ['t4', 0.53],
+      ].sort(),
+    );
+    expect(processor.report().unpriced).toEqual([]);
+  });
+});

@@ -10,16 +10,33 @@ export const SECONDS_PER_MONTH = 30 * 86_400;
 
 /**
  * Finds the card's GPU key for a GPU model: exact normalized name, else the longest known prefix
- * before a `-` (`h100-sxm` → `h100`). Undefined when none matches.
+ * before a `-` (`h100-sxm` → `h100`), also without form factor and memory type as nvidia-smi
+ * prints them (`NVIDIA A100-SXM4-80GB` → `a100-80gb`, `Tesla T4` → `t4`). Undefined when none matches.
  */
 export function resolveGpuKey(card: PriceCard, gpu: string): string | undefined {
-  let key = normalizeGpuModel(gpu);
-  for (;;) {
-    if (card.gpu[key] !== undefined) return key;
-    const dash = key.lastIndexOf('-');
-    if (dash <= 0) return undefined;
-    key = key.slice(0, dash);
+  const normalized = normalizeGpuModel(gpu);
+  for (const candidate of new Set([normalized, withoutFormFactor(normalized)])) {
+    let key = candidate;
+    for (;;) {
+      if (card.gpu[key] !== undefined) return key;
+      const dash = key.lastIndexOf('-');
+      if (dash <= 0) break;
+      key = key.slice(0, dash);
+    }
   }
+  return undefined;
+}
+
+/**
+ * Drops what nvidia-smi names carry beside the model and memory — form factor, memory type, the
+ * old Tesla brand — so `NVIDIA A100-SXM4-80GB` prices as `a100-80gb` and `Tesla T4` as `t4`.
+ */
+function withoutFormFactor(key: string): string {
+  return key
+    .replace(/^tesla-/, '')
+    .split('-')
+    .filter((part) => !/^(sxm\d*|pcie|hbm\d*e?|nvl|mig)$/.test(part))
+    .join('-');
 }
 
 /** The GPU-hour price for a GPU model and market, if the card has one. */
