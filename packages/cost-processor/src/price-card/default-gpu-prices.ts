@@ -1,4 +1,5 @@
 import type { GpuMarket } from '@burnrate/sdk';
+import { normalizeGpuModel as sdkNormalizeGpuModel } from '@burnrate/sdk';
 import defaults from '../../data/gpu-prices.json' with { type: 'json' };
 
 /** The shipped default unit prices (DESIGN §4), with their sources and date. */
@@ -26,14 +27,5 @@ export function defaultUnitPrices(): DefaultUnitPrices {
   };
 }
 
-/**
- * Normalizes a GPU model name: lower case, `nvidia` prefix dropped, spaces and underscores as `-`
- * (`NVIDIA A100 80GB` → `a100-80gb`).
- */
-export function normalizeGpuModel(gpu: string): string {
-  return gpu
-    .trim()
-    .toLowerCase()
-    .replace(/^nvidia[\s_-]*/, '')
-    .replace(/[\s_]+/g, '-');
-}
+/** Normalizes a GPU model name (the sdk's rule, so records and card keys agree). */
+export const normalizeGpuModel: (gpu: string) => string = sdkNormalizeGpuModel;

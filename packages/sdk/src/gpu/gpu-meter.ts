@@ -219,6 +219,6 @@ export function normalizeGpuModel(name: string): string {
   return name
     .trim()
     .toLowerCase()
-    .replace(/^nvidia\s+/, '')
+    .replace(/^nvidia[\s_-]*/, '')
     .replace(/[\s_]+/g, '-');
 }
