@@ -156,16 +156,18 @@ async function main(): Promise<number> {
       },
     );
 
-    console.log(
+    // With --json, stdout carries only the JSON document; the banner and progress go to stderr.
+    const say = opts.json ? console.error : console.log;
+    say(
       `burnrate demo: ${opts.duration}s at ${opts.rate} calls/s against ${opts.realOpenai ? 'api.openai.com' : `the simulator (${api?.url})`}`,
     );
-    console.log(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
+    say(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
 
     stack = opts.withPrometheus
       ? await startLocalStack(burnrate.metricsUrl as string, card.budgets)
       : undefined;
     if (stack)
-      console.log(
+      say(
         `Prometheus ${stack.prometheus.url} and Alertmanager ${stack.alertmanager.url} are watching the budgets.\n`,
       );
 
@@ -184,7 +186,13 @@ async function main(): Promise<number> {
     const answerCache = new Map<string, string>();
     const clients = { api: apiClient, selfHosted, recorder };
     const startMs = Date.now();
-    const stopProgress = showProgress(cost, stats, opts.duration, startMs);
+    const stopProgress = showProgress(
+      cost,
+      stats,
+      opts.duration,
+      startMs,
+      opts.json ? process.stderr : process.stdout,
+    );
     const inFlight: Promise<void>[] = [];
     const total = Math.round(opts.duration * opts.rate);
     for (let i = 0; i < total; i++) {
@@ -286,21 +294,26 @@ async function main(): Promise<number> {
           `  output tokens: simulators served ${output}, /metrics shows ${seenOutput} ${ok(output, seenOutput)}`,
         );
       }
+      // API and GPU dollars must match exactly; storage and fixed costs accrue by the second, so the
+      // totals differ by what accrued between the report and the scrape.
+      const reportApiGpu = report.components.api.usd + report.components.gpu.usd;
       console.log(
-        `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)}`,
+        `  api + gpu dollars: report ${formatUsd(reportApiGpu)}, /metrics ${formatUsd(costApiGpu)} ${Math.abs(reportApiGpu - costApiGpu) < 1e-9 ? '✓' : '✗'}`,
+      );
+      console.log(
+        `  burnrate_cost_usd_total on /metrics: ${formatUsd(costTotal)}; report total: ${formatUsd(report.totalUsd)} (storage and fixed costs accrue by the second)`,
       );
     }
 
     if (stack) {
-      console.log('\nBudget alerts (Prometheus rules → Alertmanager → webhook)');
+      say('\nBudget alerts (Prometheus rules → Alertmanager → webhook)');
       const alerts = await stack.deliveredBudgetAlerts(30_000);
-      for (const a of alerts)
-        console.log(`  [${a.receiver}] ${a.labels['alertname']}: ${a.annotations['summary']}`);
-      if (alerts.length === 0) console.log('  none fired: no budget was crossed');
+      for (const a of alerts) say(`  [${a.receiver}] ${a.labels['alertname']}: ${a.annotations['summary']}`);
+      if (alerts.length === 0) say('  none fired: no budget was crossed');
     }
 
     if (opts.keepServing) {
-      console.log(
+      say(
         `\nServing ${burnrate.metricsUrl} until Ctrl-C (point Prometheus at it: docker/prometheus/prometheus.yml).`,
       );
       await new Promise<void>((resolve) => {

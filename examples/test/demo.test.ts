@@ -25,7 +25,8 @@ describe('the demo', () => {
       deadlineMs: 60_000,
     });
     expect(run.code).toBe(0);
-    const out = JSON.parse(run.stdout.slice(run.stdout.indexOf('\n{') + 1)) as DemoJson;
+    // stdout is the JSON document alone (banner and progress go to stderr), so it pipes into jq.
+    const out = JSON.parse(run.stdout) as DemoJson;
     const r = out.report;
     expect(out.metrics.inputTokens).toBe(out.simulators.inputTokens);
     expect(out.metrics.outputTokens).toBe(out.simulators.outputTokens);
