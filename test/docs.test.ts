@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parsePriceCard } from '../packages/cost-processor/src/index.js';
 
@@ -37,4 +39,33 @@ describe('docs', () => {
       }
     }
   });
+
+  it('the five-minute integration runs as written against the simulator, with the card the README describes', async () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## Five-minute integration'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1] as string;
+    expect(snippet).toContain('new OpenAI()');
+    expect(readme).toContain('providers: { 127.0.0.1: openai }');
+    // Inside the repository (so `@burnrate/*` and `openai` resolve), as the README says scripts may be.
+    const dir = new URL(`../.tmp/readme-snippet-${process.pid}/`, import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(new URL('price-card.yaml', dir), 'currency: USD\nproviders: { 127.0.0.1: openai }\n');
+      const script =
+        "import { startSimulator } from '@burnrate/llm-simulator';\n" +
+        snippet
+          .replace('new OpenAI()', 'new OpenAI({ baseURL: sim.url, apiKey: "test", maxRetries: 0 })')
+          .replace('setupBurnrate({', 'setupBurnrate({ prometheus: { port: 0 },')
+          .replace('const burnrate =', 'const sim = await startSimulator();\nconst burnrate =') +
+        '\nawait burnrate.shutdown();\nawait sim.close();\n';
+      writeFileSync(new URL('app.ts', dir), script);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'app.ts'], {
+        cwd: dir,
+        timeout: 30_000,
+      });
+      expect(Number(stdout.trim())).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
