@@ -5,4 +5,10 @@
  */
 import { main } from './program.js';
 
+// `burnrate ... | head`: a reader that stops early is not an error (no EPIPE stack trace).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 process.exitCode = await main(process.argv);

@@ -10,19 +10,29 @@ import { startSimulator } from './server.js';
 /** Default port of the `burnrate-sim` command. */
 export const DEFAULT_BIN_PORT = 8787;
 
+const USAGE = 'Usage: burnrate-sim [--port 8787] [--host 127.0.0.1]\n';
+
 async function main(): Promise<void> {
   // `pnpm start -- --port 0` passes the `--` through; skip it.
   const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: {
-      port: { type: 'string', short: 'p', default: String(DEFAULT_BIN_PORT) },
-      host: { type: 'string', default: '127.0.0.1' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  let values: { port: string; host: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv[0] === '--' ? argv.slice(1) : argv,
+      options: {
+        port: { type: 'string', short: 'p', default: String(DEFAULT_BIN_PORT) },
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    // An unknown option or a missing value is a usage error: exit 2, like an invalid --port.
+    process.stderr.write(`burnrate-sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.help) {
-    process.stdout.write('Usage: burnrate-sim [--port 8787] [--host 127.0.0.1]\n');
+    process.stdout.write(USAGE);
     return;
   }
   const port = Number(values.port);

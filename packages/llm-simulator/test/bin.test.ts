@@ -45,4 +45,17 @@ describe('burnrate-sim', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('refuses an unknown option like a bad --port: the message, the usage and exit code 2', async () => {
+    for (const args of [['--bogus'], ['--port', 'x']]) {
+      const child = spawn(bin, args, { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+      });
+      const [code] = await once(child, 'exit');
+      expect([args, code]).toEqual([args, 2]);
+      expect(stderr).toMatch(/^burnrate-sim: /);
+    }
+  });
 });

@@ -32,13 +32,17 @@ export function addRulesCommand(program: Command, io: CliIo): void {
     .command('rules')
     .summary('write Prometheus rules, promtool tests and Grafana alerts from the budgets of a card')
     .description(
-      "Generates, from the budgets of a price card, with the cost-processor's generators:\n" +
-        '  rules/    Prometheus recording rules and alerts (thresholds, fast and slow burn rate, forecast,\n' +
-        '            unpriced usage, exporter down/absent): load them with rule_files\n' +
-        '  tests/    promtool unit tests for every alert: promtool test rules DIR/tests/*.test.yml\n' +
+      // Lines of at most 80 columns: commander re-wraps longer ones at 80 when stdout is not a terminal.
+      'Generates from the budgets of a price card:\n' +
+        '  rules/    Prometheus recording rules and alerts (thresholds, fast and slow\n' +
+        '            burn rate, forecast, unpriced usage, exporter down/absent):\n' +
+        '            load them with rule_files\n' +
+        '  tests/    promtool unit tests for every alert:\n' +
+        '            promtool test rules DIR/tests/*.test.yml\n' +
         `  ${GRAFANA_ALERTS_FILE}\n` +
-        '            the same alerts as Grafana-managed rules (use these or the Prometheus alerts, not both)\n' +
-        'Files written earlier by this command that the card no longer produces are removed.',
+        '            the same alerts as Grafana-managed rules (use these or the\n' +
+        '            Prometheus alerts, not both)\n' +
+        'Files this command wrote earlier that the card no longer produces are removed.',
     )
     .requiredOption('--card <file>', 'price card (YAML/JSON) with budgets')
     .requiredOption('--out <dir>', 'directory to write rules/, tests/ and grafana/ into (created if missing)')
