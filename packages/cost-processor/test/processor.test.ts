@@ -278,18 +278,42 @@ describe('the metric contract', () => {
       priceCard: {
         budgets: [{ name: 'all', amount: 10, window: '1d' }],
         deployments: [{ name: 'd', batch_size: 1, utilization_target: 0.5 }],
+        models: { 'my-model': { input: 1, output: 2 } },
+        storage: { vector_db: 0.25 },
+        network: { internet: 0.09 },
+        fixed: [{ name: 'cluster', usd_per_month: 300 }],
       },
     });
-    processor.onUsage(llm('gpt-4o', { input: 1000, output: 10 }));
+    processor.onUsage(
+      llm('gpt-4o', { input: 2000, cacheRead: 1024, output: 10 }, { responseModel: 'gpt-4o-2024-08-06' }),
+    );
+    processor.onUsage(llm('gpt-4o-mini', { input: 1000, output: 10 }, { serviceTier: 'batch' }));
     processor.onUsage(llm('no-such-model', { input: 1, output: 1 }));
     processor.onUsage(gpu('h100', 3600, { market: 'spot', reservation: { id: 'r1', held: true } }));
+    processor.onUsage(gpu('no-such-gpu', 60));
+    processor.onUsage(storageLevel(1e9, 'vector_db'));
+    processor.onUsage({
+      kind: 'network',
+      timeMs: 0,
+      attributes: {},
+      direction: 'transmit',
+      scope: 'internet',
+      bytes: 1e6,
+    });
     const { resourceMetrics } = await reader.collect();
-    const seen = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor));
+    const metrics = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    const seen = metrics.map((m) => m.descriptor);
     const specs = METRIC_SPECS.filter((s) => s.recordedBy === '@burnrate/cost-processor');
     expect(seen.map((d) => d.name).sort()).toEqual(specs.map((s) => s.name).sort());
     for (const d of seen) {
       const spec = specs.find((s) => s.name === d.name);
       expect([d.name, d.unit, d.description]).toEqual([spec?.name, spec?.unit, spec?.description]);
+    }
+    // docs/metrics.md lists each metric's attributes from the spec: every key recorded is listed.
+    for (const m of metrics) {
+      const listed = new Set(specs.find((s) => s.name === m.descriptor.name)?.attributes);
+      const keys = new Set(m.dataPoints.flatMap((p) => Object.keys(p.attributes)));
+      expect([m.descriptor.name, [...keys].filter((k) => !listed.has(k))]).toEqual([m.descriptor.name, []]);
     }
   });
 });
