@@ -7,7 +7,15 @@ const usd = (input: number, output: number) => (input * 0.15 + output * 0.6) / 1
 describe('examples/streaming', () => {
   it('meters every stream once, hides the usage chunk it asked for, and records opted-out and aborted streams as missing usage', async () => {
     const run = await runExample('streaming');
-    expect(run.stderr).toBe('');
+    // The opted-out and aborted streams were billed without usage: warned once, on stderr.
+    expect(
+      run.stderr
+        .split('\n')
+        .filter((l) => l.includes('BurnrateWarning'))
+        .map((l) => l.replace(/^\(node:\d+\) /, '')),
+    ).toEqual([
+      'BurnrateWarning: burnrate: unpriced usage (usage_missing) for 127.0.0.1/gpt-4o-mini-2024-07-18: the provider sent no usage (stream without include_usage, or cut off); the call was billed but its tokens are unknown',
+    ]);
     expect(run.code).toBe(0);
     const calls = run.summary?.['calls'] as Array<Record<string, unknown>>;
     expect(calls.map(({ usd: _, ...rest }) => rest)).toEqual([

@@ -346,3 +346,25 @@ describe('GPU names as nvidia-smi prints them', () => {
     expect(processor.report().unpriced).toEqual([]);
   });
 });
+
+describe('default warnings', () => {
+  it('warns about an unknown model once on stderr as a BurnrateWarning, without any logger set up', async () => {
+    const seen: Array<{ name: string; message: string }> = [];
+    const onWarning = (w: Error) => seen.push({ name: w.name, message: w.message });
+    process.on('warning', onWarning);
+    try {
+      const { meterProvider } = testMeter();
+      const processor = createCostProcessor({ meterProvider });
+      processor.onUsage(llm('no-such-model-x', { input: 10, output: 10 }));
+      processor.onUsage(llm('no-such-model-x', { input: 10, output: 10 }));
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on the next tick
+      // Other tests' processors warn on this process too; keep this model's warnings.
+      const ours = seen.filter((w) => w.name === 'BurnrateWarning' && w.message.includes('no-such-model-x'));
+      expect(ours.map((w) => w.message)).toEqual([
+        'burnrate: unpriced usage (unknown_model) for openai/no-such-model-x: model "no-such-model-x" is not in the genai-prices 0.1.8 catalog for provider openai; add it under `models:` with its price, or alias it with `aliases:`',
+      ]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -38,6 +38,14 @@ export interface CostLogger {
   warn(message: string): void;
 }
 
+/** diag (silent unless a diag logger is set up) plus a process warning, which Node prints to stderr. */
+const defaultLogger: CostLogger = {
+  warn(message) {
+    diag.warn(message);
+    process.emitWarning(message, { type: 'BurnrateWarning' });
+  },
+};
+
 /** Options of {@link createCostProcessor}. */
 export interface CostProcessorOptions {
   /** The price card: a loaded card, a file path (YAML/JSON) or an object. Default: defaults only. */
@@ -46,7 +54,10 @@ export interface CostProcessorOptions {
   meterProvider?: MeterProvider;
   /** Clock in ms since epoch; accrues storage and fixed costs and drives sliding windows. Default `Date.now`. */
   clock?: (() => number) | Clock;
-  /** Warnings (one per unknown model, GPU, scope or tier). Default: the OpenTelemetry diag logger. */
+  /**
+   * Warnings (one per unknown model, GPU, scope or tier). Default: the OpenTelemetry diag logger and
+   * a Node process warning (`BurnrateWarning` on stderr), so an unpriced model is never silent.
+   */
   logger?: CostLogger;
 }
 
@@ -94,7 +105,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
   // The same Clock object the sdk's recorder takes, or a plain function.
   const given = options.clock;
   const clock: () => number = typeof given === 'function' ? given : given ? () => given.now() : Date.now;
-  const logger: CostLogger = options.logger ?? { warn: (m) => diag.warn(m) };
+  const logger: CostLogger = options.logger ?? defaultLogger;
   const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
   const meter = meterProvider.getMeter('@burnrate/cost-processor', '0.1.0');
 
