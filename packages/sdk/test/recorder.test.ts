@@ -1,4 +1,4 @@
-import { diag, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ATTR,
@@ -10,7 +10,7 @@ import {
   type UsageRecord,
   withAttributes,
 } from '../src/index.js';
-import { points, privateMeter, sumWhere, total } from './helpers/metrics.js';
+import { points, privateMeter, sumWhere, throwingMeterProvider, total } from './helpers/metrics.js';
 
 const call: LlmCall = {
   provider: 'openai',
@@ -136,23 +136,9 @@ describe('createUsageRecorder', () => {
   });
 
   it('keeps recording silent when the meter itself throws', () => {
-    const throwing = new Proxy(
-      {},
-      {
-        get: () => () => {
-          throw new Error('meter bug');
-        },
-      },
-    );
-    const meterProvider: MeterProvider = {
-      getMeter: () =>
-        new Proxy({} as Meter, {
-          get: () => () => throwing,
-        }),
-    };
     const seen: string[] = [];
     const recorder = createUsageRecorder({
-      meterProvider,
+      meterProvider: throwingMeterProvider(),
       processors: [{ onUsage: (r) => seen.push(r.kind) }],
     });
     expect(() => recorder.recordLlm(call)).not.toThrow();

@@ -1,9 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Meter, MeterProvider } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUsageRecorder, instrumentAnthropic, METRIC, withAttributes } from '../../src/index.js';
 import { type AnthropicFixture, anthropicFixture, cachedSystem } from '../helpers/anthropic-fixture.js';
-import { points, sumWhere, total } from '../helpers/metrics.js';
+import { points, sumWhere, throwingMeterProvider, throwingProcessor, total } from '../helpers/metrics.js';
 
 /** One mixed call; returns what the caller saw, without ids. */
 async function mixedCall(client: Anthropic, i: number): Promise<unknown> {
@@ -100,29 +99,9 @@ describe('Anthropic reconciliation with the simulator ledger', () => {
   });
 
   it('returns identical results with a throwing processor and a throwing meter', async () => {
-    const broken: MeterProvider = {
-      getMeter: () =>
-        new Proxy({} as Meter, {
-          get: () => () =>
-            new Proxy(
-              {},
-              {
-                get: () => () => {
-                  throw new Error('meter bug');
-                },
-              },
-            ),
-        }),
-    };
     const recorder = createUsageRecorder({
-      meterProvider: broken,
-      processors: [
-        {
-          onUsage: () => {
-            throw new Error('processor bug');
-          },
-        },
-      ],
+      meterProvider: throwingMeterProvider(),
+      processors: [throwingProcessor],
     });
     const client = instrumentAnthropic(
       new Anthropic({ baseURL: f.sim.anthropicUrl, apiKey: 'sk-ant-test', maxRetries: 0 }),

@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { MeterProvider as ApiMeterProvider, Attributes, Meter } from '@opentelemetry/api';
 import {
   type DataPoint,
   type Histogram,
@@ -60,3 +60,23 @@ export function sumWhere(pts: Point[], where: Attributes = {}): number {
     .filter((p) => Object.entries(where).every(([k, v]) => p.attributes[k] === v))
     .reduce((s, p) => s + p.value, 0);
 }
+
+/** A MeterProvider whose instruments throw on every call: telemetry that fails as badly as it can. */
+export function throwingMeterProvider(): ApiMeterProvider {
+  const instrument = new Proxy(
+    {},
+    {
+      get: () => () => {
+        throw new Error('meter bug');
+      },
+    },
+  );
+  return { getMeter: () => new Proxy({} as Meter, { get: () => () => instrument }) };
+}
+
+/** A processor whose onUsage always throws. */
+export const throwingProcessor = {
+  onUsage(): void {
+    throw new Error('processor bug');
+  },
+};

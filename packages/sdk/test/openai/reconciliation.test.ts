@@ -1,8 +1,7 @@
-import type { Meter, MeterProvider } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUsageRecorder, instrumentOpenAI, METRIC, withAttributes } from '../../src/index.js';
-import { points, sumWhere, total } from '../helpers/metrics.js';
+import { points, sumWhere, throwingMeterProvider, throwingProcessor, total } from '../helpers/metrics.js';
 import { LONG_SYSTEM_PROMPT, type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 
 /** One mixed call; returns what the caller saw, without ids and timestamps. */
@@ -86,29 +85,9 @@ describe('reconciliation with the simulator ledger', () => {
   });
 
   it('returns identical results with a throwing processor and a throwing meter', async () => {
-    const broken: MeterProvider = {
-      getMeter: () =>
-        new Proxy({} as Meter, {
-          get: () => () =>
-            new Proxy(
-              {},
-              {
-                get: () => () => {
-                  throw new Error('meter bug');
-                },
-              },
-            ),
-        }),
-    };
     const recorder = createUsageRecorder({
-      meterProvider: broken,
-      processors: [
-        {
-          onUsage: () => {
-            throw new Error('processor bug');
-          },
-        },
-      ],
+      meterProvider: throwingMeterProvider(),
+      processors: [throwingProcessor],
     });
     const client = instrumentOpenAI(new OpenAI({ baseURL: f.sim.url, apiKey: 'sk-test', maxRetries: 0 }), {
       recorder,
