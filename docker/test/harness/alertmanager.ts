@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './poll.js';
+import { startDaemon } from './daemon.js';
 import { freePort } from './ports.js';
-import { type ManagedProcess, spawnManaged } from './process.js';
+import type { ManagedProcess } from './process.js';
 
 /** An alert as listed by Alertmanager's `/api/v2/alerts`. */
 export interface AmAlert {
@@ -39,29 +39,20 @@ export async function startAlertmanager(options: {
   writeFileSync(join(dir, 'alertmanager.yml'), options.config);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawnManaged('alertmanager', options.binary ?? 'prometheus-alertmanager', [
-    `--config.file=${join(dir, 'alertmanager.yml')}`,
-    `--storage.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-    '--log.level=warn',
-  ]);
-  const stop = async (): Promise<void> => {
-    await proc.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (proc.child.exitCode !== null) throw new Error(`alertmanager exited: ${proc.output()}`);
-        return (await fetch(`${url}/-/ready`)).ok;
-      },
-      { what: 'alertmanager /-/ready', timeoutMs: options.timeoutMs ?? 30_000, context: proc.output },
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const { process: proc, stop } = await startDaemon({
+    name: 'alertmanager',
+    binary: options.binary ?? 'prometheus-alertmanager',
+    args: [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    readyUrl: `${url}/-/ready`,
+    dir,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
   return {
     url,
     dir,

@@ -4,6 +4,7 @@
  * @module
  */
 export * from './alertmanager.js';
+export * from './daemon.js';
 export * from './local-configs.js';
 export * from './poll.js';
 export * from './ports.js';

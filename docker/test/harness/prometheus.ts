@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { waitFor } from './poll.js';
+import { startDaemon } from './daemon.js';
 import { freePort } from './ports.js';
-import { type ManagedProcess, spawnManaged } from './process.js';
+import type { ManagedProcess } from './process.js';
 
 /** One sample of an instant-vector query result. */
 export interface PromSample {
@@ -69,29 +69,20 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawnManaged('prometheus', options.binary ?? 'prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--web.enable-lifecycle',
-    '--log.level=warn',
-  ]);
-  const stop = async (): Promise<void> => {
-    await proc.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (proc.child.exitCode !== null) throw new Error(`prometheus exited: ${proc.output()}`);
-        return (await fetch(`${url}/-/ready`)).ok;
-      },
-      { what: 'prometheus /-/ready', timeoutMs: options.timeoutMs ?? 30_000, context: proc.output },
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const { process: proc, stop } = await startDaemon({
+    name: 'prometheus',
+    binary: options.binary ?? 'prometheus',
+    args: [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      '--log.level=warn',
+    ],
+    readyUrl: `${url}/-/ready`,
+    dir,
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  });
   return {
     url,
     dir,
