@@ -3,14 +3,8 @@
  * and the drift test produce byte-identical output from one place.
  */
 import { fileURLToPath } from 'node:url';
-import {
-  type BudgetRuleInput,
-  generateGrafanaAlertRules,
-  generatePrometheusRules,
-  generatePromtoolTests,
-} from '../packages/cost-processor/src/alerting/index.js';
-import { generateDashboards } from '../packages/cost-processor/src/dashboards/index.js';
-import { loadPriceCard } from '../packages/cost-processor/src/price-card/load-price-card.js';
+import { loadPriceCard } from '@burnrate/cost-processor';
+import { ARTIFACT_PATHS, renderArtifacts } from '@burnrate/rules';
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,30 +16,26 @@ export const EXAMPLE_CARD = 'docker/prometheus/price-card.example.yaml';
 export const ASSET_OPTIONS = {
   job: 'burnrate',
   dashboardUrl: 'http://localhost:3000/d/burnrate-budgets/burnrate-budgets',
+  datasourceUid: 'burnrate-prometheus',
 };
 
-/** Loads the budgets of a price card file. */
-export function budgetsFromCard(path: string): BudgetRuleInput[] {
-  return [...loadPriceCard(path).budgets];
-}
+/** Where each artifact directory of `renderArtifacts` lives under docker/. */
+const DOCKER_PLACES: ReadonlyArray<readonly [string, string]> = [
+  [ARTIFACT_PATHS.rules, 'docker/prometheus/rules/'],
+  [ARTIFACT_PATHS.tests, 'docker/prometheus/tests/'],
+  ['grafana/', 'docker/grafana/'],
+];
 
 /**
- * Every generated file, keyed by its path relative to the repository root: Prometheus rules and
- * promtool tests, Grafana alert rules and dashboards.
+ * Every generated file, keyed by its path relative to the repository root: the output of
+ * `renderArtifacts` (the same function behind `burnrate rules`) placed where the compose stack
+ * mounts it. The scrape-config snippet is left out: docker/prometheus/prometheus.yml is the real one.
  */
 export function renderDockerAssets(cardPath = `${REPO_ROOT}${EXAMPLE_CARD}`): Map<string, string> {
-  const budgets = budgetsFromCard(cardPath);
   const files = new Map<string, string>();
-  for (const f of generatePrometheusRules(budgets, ASSET_OPTIONS).files)
-    files.set(`docker/prometheus/${f.path}`, f.content);
-  for (const f of generatePromtoolTests(budgets, ASSET_OPTIONS))
-    files.set(`docker/prometheus/${f.path}`, f.content);
-  files.set(
-    'docker/grafana/provisioning/alerting/burnrate-alerts.yml',
-    generateGrafanaAlertRules(budgets, { ...ASSET_OPTIONS, datasourceUid: 'burnrate-prometheus' }).yaml,
-  );
-  for (const d of generateDashboards(budgets, { ...ASSET_OPTIONS, datasourceUid: 'burnrate-prometheus' })) {
-    files.set(`docker/grafana/dashboards/${d.file}`, d.json);
+  for (const f of renderArtifacts(loadPriceCard(cardPath), ASSET_OPTIONS)) {
+    const place = DOCKER_PLACES.find(([prefix]) => f.path.startsWith(prefix));
+    if (place) files.set(`${place[1]}${f.path.slice(place[0].length)}`, f.content);
   }
   return files;
 }

@@ -1,6 +1,6 @@
 /** Writes the generated docs (`pnpm run gen:docs`): the metric reference from the metric contract. */
 import { writeFileSync } from 'node:fs';
-import { renderMetricReference } from '../packages/sdk/src/metric-specs.js';
+import { renderMetricReference } from '@burnrate/semconv';
 
 const target = new URL('../docs/metrics.md', import.meta.url);
 writeFileSync(target, renderMetricReference());

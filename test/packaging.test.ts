@@ -38,7 +38,7 @@ describe('published packages', () => {
       `import OpenAI from 'openai';
 import { createCostProcessor } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
-import { setupBurnrate } from '@burnrate/sdk/setup';
+import { setupBurnrate } from '@burnrate/node';
 const sim = await startSimulator();
 const br = await setupBurnrate({ prometheus: { port: 0 } });
 const cost = createCostProcessor({ meterProvider: br.meterProvider, priceCard: { providers: { '127.0.0.1': 'openai' } } });

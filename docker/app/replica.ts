@@ -14,10 +14,9 @@
  * Prints `metrics <url>` once `/metrics` is served and `done <n>` after the last call.
  */
 import { createInterface } from 'node:readline';
-import { createCostProcessor } from '../../packages/cost-processor/src/index.js';
-import OpenAI from '../../packages/sdk/node_modules/openai/index.mjs';
-import { withAttributes } from '../../packages/sdk/src/index.js';
-import { setupBurnrate } from '../../packages/sdk/src/setup.js';
+import { setupBurnrate } from '@burnrate/node';
+import { withAttributes } from '@burnrate/sdk';
+import OpenAI from 'openai';
 
 const env = process.env;
 const baseURL = env['BURNRATE_OPENAI_BASE_URL'];
@@ -34,9 +33,7 @@ const burnrate = await setupBurnrate({
     port: Number(env['BURNRATE_METRICS_PORT'] ?? 9464),
   },
   serviceName: 'burnrate-demo',
-  processors: [
-    (meterProvider) => createCostProcessor({ meterProvider, priceCard: env['BURNRATE_PRICE_CARD'] }),
-  ],
+  priceCard: env['BURNRATE_PRICE_CARD'],
 });
 const openai = burnrate.instrumentOpenAI(new OpenAI({ baseURL, apiKey: 'sk-simulator', maxRetries: 0 }));
 process.stdout.write(`metrics ${burnrate.metricsUrl}\n`);

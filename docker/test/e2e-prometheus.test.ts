@@ -7,8 +7,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePrometheusRules } from '@burnrate/rules';
+import { PROM } from '@burnrate/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePrometheusRules, PROM } from '../../packages/cost-processor/src/alerting/index.js';
 import { loadPriceCard } from '../../packages/cost-processor/src/index.js';
 import { type Simulator, startSimulator } from '../../packages/llm-simulator/src/index.js';
 import {

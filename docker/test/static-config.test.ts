@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DASHBOARD_UID } from '@burnrate/rules';
+import { PROM, RECORDING_RULE } from '@burnrate/semconv';
 import { describe, expect, it } from 'vitest';
-import { PROM, RECORD } from '../../packages/cost-processor/src/alerting/index.js';
-import { DASHBOARD_UID } from '../../packages/cost-processor/src/dashboards/index.js';
 import { GENERATED_DIRS, renderDockerAssets } from '../../scripts/docker-assets.js';
 import { REPO_ROOT } from './harness/replica.js';
 import { parseYaml } from './harness/yaml.js';
@@ -210,7 +210,7 @@ describe('Grafana provisioning and dashboards', () => {
   });
 
   it('query only series names burnrate exports or records', () => {
-    const known = new Set<string>([...Object.values(PROM), ...Object.values(RECORD), 'up']);
+    const known = new Set<string>([...Object.values(PROM), ...Object.values(RECORDING_RULE), 'up']);
     const used = new Set<string>();
     for (const d of dashboards) {
       for (const p of d.panels.filter((x) => x.type !== 'row')) {

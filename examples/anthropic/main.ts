@@ -7,10 +7,10 @@
  * Against the local simulator by default; set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL) for a real endpoint.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { createCostProcessor, formatUsd } from '@burnrate/cost-processor';
+import { formatUsd } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { type LlmUsageRecord, withAttributes } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 
 // The local simulator, unless ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY point at a real endpoint.
 const real = Boolean(process.env['ANTHROPIC_BASE_URL'] || process.env['ANTHROPIC_API_KEY']);
@@ -18,13 +18,12 @@ const sim = real ? undefined : await startSimulator();
 const client = new Anthropic(sim ? { baseURL: sim.anthropicUrl, apiKey: 'sk-ant-simulator' } : {});
 console.log(`backend: ${sim ? `local simulator at ${sim.anthropicUrl}` : client.baseURL}`);
 
-const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
 // The simulator reports its host as the provider, so the card maps that host to Anthropic's prices.
-const cost = createCostProcessor({
-  meterProvider: burnrate.meterProvider,
+const burnrate = await setupBurnrate({
+  prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
   priceCard: { providers: sim ? { [new URL(sim.anthropicUrl).hostname]: 'anthropic' } : {} },
 });
-burnrate.recorder.addProcessor(cost);
+const cost = burnrate.costs;
 const calls: LlmUsageRecord[] = [];
 burnrate.recorder.addProcessor({ onUsage: (r) => void (r.kind === 'llm' && calls.push(r)) });
 

@@ -13,16 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import {
-  createCostProcessor,
-  generateGrafanaAlertRules,
-  generatePrometheusRules,
-  generatePromtoolTests,
-  loadPriceCard,
-  PriceCardError,
-  parsePriceCard,
-} from '@burnrate/cost-processor';
-import { setupBurnrate } from '@burnrate/sdk/setup';
+import { loadPriceCard, PriceCardError, parsePriceCard } from '@burnrate/cost-processor';
+import { setupBurnrate } from '@burnrate/node';
+import { generateGrafanaAlertRules, generatePrometheusRules, generatePromtoolTests } from '@burnrate/rules';
 import { stringify } from 'yaml';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -84,10 +77,10 @@ try {
 }
 
 // 5. The budgets as gauges on /metrics: the rules compare spend with burnrate_budget_limit_usd.
-const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
-burnrate.recorder.addProcessor(
-  createCostProcessor({ priceCard: card, meterProvider: burnrate.meterProvider }),
-);
+const burnrate = await setupBurnrate({
+  prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
+  priceCard: card,
+});
 const scrape = await (await fetch(burnrate.metricsUrl as string)).text();
 console.log(`\n${burnrate.metricsUrl}:`);
 for (const l of scrape.split('\n').filter((l) => l.startsWith('burnrate_budget_limit_usd{')))

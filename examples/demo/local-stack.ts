@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { type Budget, generatePrometheusRules } from '@burnrate/cost-processor';
+import type { Budget } from '@burnrate/cost-processor';
+import { generatePrometheusRules } from '@burnrate/rules';
 import {
   localAlertmanagerConfig,
   localPrometheusConfig,

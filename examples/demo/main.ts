@@ -6,7 +6,6 @@
 import { fileURLToPath } from 'node:url';
 import {
   type CostProcessor,
-  createCostProcessor,
   formatReport,
   formatUsd,
   loadPriceCard,
@@ -14,8 +13,8 @@ import {
   requiredInstances,
 } from '@burnrate/cost-processor';
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
-import { COST_METRIC, METRIC, prometheusName } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
+import { setupBurnrate } from '@burnrate/node';
+import { COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
 import { type LocalStack, missingBinaries, startLocalStack } from './local-stack.js';
@@ -119,13 +118,9 @@ async function main(): Promise<number> {
       prometheus: { host: opts.host, port: opts.port },
       serviceName: 'burnrate-demo',
       attributes: { service: 'demo' },
-      processors: [
-        (meterProvider) => {
-          processor = createCostProcessor({ priceCard: card, meterProvider });
-          return processor;
-        },
-      ],
+      priceCard: card,
     });
+    processor = burnrate.costs;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(

@@ -5,10 +5,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCostProcessor } from '@burnrate/cost-processor';
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { withAttributes } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import express, { type Request, type Response } from 'express';
 import OpenAI from 'openai';
 
@@ -45,13 +44,8 @@ export async function startServer(port: number, options: StartOptions = {}): Pro
     prometheus: { serve: false },
     serviceName: 'ask-service',
     attributes: { service: 'ask-service' },
+    priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
   });
-  burnrate.recorder.addProcessor(
-    createCostProcessor({
-      meterProvider: burnrate.meterProvider,
-      priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
-    }),
-  );
   const openai = burnrate.instrumentOpenAI(client);
 
   const app = express();

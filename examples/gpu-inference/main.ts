@@ -9,10 +9,10 @@
  * API calls go to the local simulator unless OPENAI_API_KEY / OPENAI_BASE_URL are set; the self-hosted
  * model is a second simulator unless SELF_HOSTED_BASE_URL points at your server.
  */
-import { createCostProcessor, formatReport, formatUsd, type PriceCardInput } from '@burnrate/cost-processor';
+import { formatReport, formatUsd, type PriceCardInput } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { createManualClock } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 
 const API_MODEL = 'gpt-4o-mini';
@@ -48,16 +48,13 @@ const priceCard: PriceCardInput = {
   providers: apiSim ? { [new URL(apiSim.url).hostname]: 'openai' } : {},
 };
 
+// One clock for the recorder and the cost processor: setup hands the recorder's clock to it.
 const burnrate = await setupBurnrate({
   clock,
+  priceCard,
   prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
 });
-const cost = createCostProcessor({
-  priceCard,
-  meterProvider: burnrate.meterProvider,
-  clock: () => clock.now(),
-});
-burnrate.recorder.addProcessor(cost);
+const cost = burnrate.costs;
 const api = burnrate.instrumentOpenAI(apiClient);
 const selfHosted = burnrate.instrumentOpenAI(selfClient, { providerName: 'self-hosted' });
 const { gpu } = burnrate.recorder;

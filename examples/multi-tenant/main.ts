@@ -1,15 +1,6 @@
-/**
- * multi-tenant: attribute cost to features, tenants and users with `withAttributes`, and keep
- * Prometheus safe with the cardinality guard: past `maxValuesPerAttribute` distinct values of an
- * attribute, new values become `other`. Ends with cost by tenant and by user from the `/metrics` scrape.
- *
- * Run: `pnpm --filter @burnrate/examples exec tsx multi-tenant/main.ts`
- * Against the local simulator by default; set OPENAI_API_KEY (and OPENAI_BASE_URL) for a real endpoint.
- */
-import { createCostProcessor } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { withAttributes } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 
 const MODEL = 'gpt-4o';
@@ -30,12 +21,9 @@ const burnrate = await setupBurnrate({
   prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
   // Low on purpose, to show the guard at work (the default is 100 values per attribute).
   cardinality: { maxValuesPerAttribute: MAX_VALUES },
-});
-const cost = createCostProcessor({
-  meterProvider: burnrate.meterProvider,
   priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
 });
-burnrate.recorder.addProcessor(cost);
+const cost = burnrate.costs;
 const openai = burnrate.instrumentOpenAI(client);
 
 // Round-robin over tenants and users, as traffic would interleave.

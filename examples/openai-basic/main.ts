@@ -5,10 +5,10 @@
  * Run: `pnpm --filter @burnrate/examples exec tsx openai-basic/main.ts`
  * Against the local simulator by default; set OPENAI_API_KEY (and OPENAI_BASE_URL) for a real endpoint.
  */
-import { createCostProcessor, formatUsd } from '@burnrate/cost-processor';
+import { formatUsd } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { type LlmUsageRecord, withAttributes } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 
 // The local simulator, unless OPENAI_BASE_URL / OPENAI_API_KEY point at a real endpoint.
@@ -18,14 +18,13 @@ const client = new OpenAI(sim ? { baseURL: sim.url, apiKey: 'sk-simulator' } : {
 console.log(`backend: ${sim ? `local simulator at ${sim.url}` : client.baseURL}`);
 
 // One MeterProvider with a Prometheus endpoint on 127.0.0.1 (BURNRATE_PORT, default: a free port).
-const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
-// The cost processor prices every call from the catalog and records the dollar metrics on the same
-// provider. The simulator reports its host as the provider, so the card maps that host to OpenAI.
-const cost = createCostProcessor({
-  meterProvider: burnrate.meterProvider,
+// setupBurnrate's cost processor prices every call from the catalog and records the dollar metrics
+// next to the tokens. The simulator reports its host as the provider, so the card maps it to OpenAI.
+const burnrate = await setupBurnrate({
+  prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
   priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
 });
-burnrate.recorder.addProcessor(cost);
+const cost = burnrate.costs;
 // A processor of our own, to print what burnrate recorded for each call.
 const calls: LlmUsageRecord[] = [];
 burnrate.recorder.addProcessor({ onUsage: (r) => void (r.kind === 'llm' && calls.push(r)) });

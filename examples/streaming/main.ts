@@ -1,15 +1,6 @@
-/**
- * streaming: how burnrate meters streams — without `include_usage` (it asks for usage and hides the
- * extra chunk), with it, through `tee()`, an explicit opt-out, a stream aborted halfway (recorded as
- * missing usage, never as invented numbers) and a Responses API stream.
- *
- * Run: `pnpm --filter @burnrate/examples exec tsx streaming/main.ts`
- * Against the local simulator by default; set OPENAI_API_KEY (and OPENAI_BASE_URL) for a real endpoint.
- */
-import { createCostProcessor } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import type { LlmUsageRecord } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 
 const MODEL = 'gpt-4o-mini';
@@ -19,12 +10,11 @@ const sim = real ? undefined : await startSimulator({ latency: { chunkIntervalMs
 const client = new OpenAI(sim ? { baseURL: sim.url, apiKey: 'sk-simulator' } : {});
 console.log(`backend: ${sim ? `local simulator at ${sim.url}` : client.baseURL}\n`);
 
-const burnrate = await setupBurnrate({ prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) } });
-const cost = createCostProcessor({
-  meterProvider: burnrate.meterProvider,
+const burnrate = await setupBurnrate({
+  prometheus: { port: Number(process.env['BURNRATE_PORT'] ?? 0) },
   priceCard: { providers: sim ? { [new URL(sim.url).hostname]: 'openai' } : {} },
 });
-burnrate.recorder.addProcessor(cost);
+const cost = burnrate.costs;
 const records: LlmUsageRecord[] = [];
 burnrate.recorder.addProcessor({ onUsage: (r) => void (r.kind === 'llm' && records.push(r)) });
 const openai = burnrate.instrumentOpenAI(client);

@@ -3,15 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CostProcessor,
-  type CostReport,
-  createCostProcessor,
-  formatUsd,
-} from '@burnrate/cost-processor';
+import { type CostProcessor, type CostReport, formatUsd } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
+import { setupBurnrate } from '@burnrate/node';
 import { createManualClock } from '@burnrate/sdk';
-import { setupBurnrate } from '@burnrate/sdk/setup';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
@@ -46,19 +41,13 @@ let fx: Fixture;
 beforeAll(async () => {
   const sim = await startSimulator();
   const clock = createManualClock(Date.now());
-  const processors: CostProcessor[] = [];
   const burnrate = await setupBurnrate({
     prometheus: { port: 0 },
     clock,
-    processors: [
-      (meterProvider) => {
-        const p = createCostProcessor({ priceCard: cardPath, meterProvider, logger: { warn: () => {} } });
-        processors.push(p);
-        return p;
-      },
-    ],
+    priceCard: cardPath,
+    logger: { warn: () => {} },
   });
-  const processor = processors[0];
+  const processor = burnrate.costs;
   if (!processor || !burnrate.metricsUrl)
     throw new Error('setupBurnrate did not build the cost processor and endpoint');
   const client = burnrate.instrumentOpenAI(

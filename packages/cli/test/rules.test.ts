@@ -32,7 +32,7 @@ describe('burnrate rules', () => {
     expect(r.stdout).toContain('--out <dir>');
   });
 
-  it('writes rules that promtool check rules accepts and rule tests that promtool test rules passes', async () => {
+  it('writes rules that promtool check rules accepts, rule tests that promtool test rules passes, the dashboards and a scrape config', async () => {
     const { dir, card } = tempCard(TWO_BUDGETS);
     const out = join(dir, 'out');
     const r = await runCli(['rules', '--card', card, '--out', out]);
@@ -51,8 +51,23 @@ describe('burnrate rules', () => {
       'burnrate.test.yml',
     ]);
     expect(r.stdout.split('\n')[0]).toBe(
-      `wrote 9 files for 2 budgets (all-monthly, acme-daily) into ${out}:`,
+      `wrote 15 files for 2 budgets (all-monthly, acme-daily) into ${out}:`,
     );
+    expect(readdirSync(join(out, 'grafana/dashboards')).sort()).toEqual([
+      'burnrate-budgets.json',
+      'burnrate-gpu.json',
+      'burnrate-overview.json',
+      'burnrate-savings.json',
+      'burnrate-tokens.json',
+    ]);
+    const budgetsBoard = JSON.parse(
+      readFileSync(join(out, 'grafana/dashboards/burnrate-budgets.json'), 'utf8'),
+    );
+    expect(budgetsBoard.uid).toBe('burnrate-budgets');
+    const scrape = parse(readFileSync(join(out, 'prometheus/scrape-config.yml'), 'utf8'));
+    expect(scrape.rule_files).toEqual(['rules/*.yml']);
+    expect(scrape.scrape_configs[0].job_name).toBe('burnrate');
+    expect(scrape.scrape_configs[0].static_configs[0].targets).toEqual(['127.0.0.1:9464']);
 
     const rules = readdirSync(join(out, 'rules')).map((f) => join(out, 'rules', f));
     const check = await run('promtool', ['check', 'rules', ...rules]);

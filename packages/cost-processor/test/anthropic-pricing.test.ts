@@ -1,8 +1,8 @@
 import { normalizeAnthropicUsage } from '@burnrate/sdk';
 import { describe, expect, it } from 'vitest';
+import { TokenPricer } from '../src/internal/pricing/token-pricer.js';
+import type { TokenPriced, TokenPriceResult } from '../src/internal/pricing/types.js';
 import { loadPriceCard } from '../src/price-card/load-price-card.js';
-import { TokenPricer } from '../src/pricing/token-pricer.js';
-import type { TokenPriced, TokenPriceResult } from '../src/pricing/types.js';
 import { llm, micros } from './helpers.js';
 
 const pricer = new TokenPricer(loadPriceCard());

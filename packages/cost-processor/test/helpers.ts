@@ -1,5 +1,6 @@
 import type {
   Attributes,
+  GpuReservationRecord,
   GpuUsageRecord,
   LlmUsageRecord,
   StorageUsageRecord,
@@ -104,6 +105,25 @@ export function gpu(
     market: 'on_demand',
     gpuSeconds,
     ...extra,
+  };
+}
+
+/** A hand-made reservation lifecycle record (id `r1`). */
+export function reservation(
+  event: GpuReservationRecord['event'],
+  gpuModel: string,
+  count: number,
+  market: GpuReservationRecord['market'],
+): GpuReservationRecord {
+  return {
+    kind: 'gpu_reservation',
+    event,
+    id: 'r1',
+    timeMs: 0,
+    attributes: {},
+    gpu: gpuModel,
+    count,
+    market,
   };
 }
 

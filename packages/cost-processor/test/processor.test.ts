@@ -1,7 +1,18 @@
-import { ATTR, COST_BUCKETS_USD, COST_METRIC, createManualClock, METRIC_SPECS } from '@burnrate/sdk';
+import { createManualClock } from '@burnrate/sdk';
+import { ATTR, COST_BUCKETS_USD, COST_METRIC, METRIC_SPECS } from '@burnrate/semconv';
 import { describe, expect, it } from 'vitest';
 import { type CostProcessorOptions, createCostProcessor } from '../src/processor/create-cost-processor.js';
-import { gpu, llm, manualClock, micros, points, storageLevel, testMeter, total } from './helpers.js';
+import {
+  gpu,
+  llm,
+  manualClock,
+  micros,
+  points,
+  reservation,
+  storageLevel,
+  testMeter,
+  total,
+} from './helpers.js';
 
 function setup(priceCard: CostProcessorOptions['priceCard'] = {}) {
   const { meterProvider, reader } = testMeter();
@@ -206,16 +217,14 @@ describe('accrual over time (fake clock)', () => {
 describe('gauges', () => {
   it('reports the $/h of GPUs held by reservations until released', async () => {
     const { processor, reader } = setup({ gpu: { h100: { reserved: 4 } } });
-    processor.onUsage(
-      gpu('h100', 60, { count: 8, market: 'reserved', reservation: { id: 'r1', held: true } }),
-    );
+    processor.onUsage(reservation('held', 'h100', 8, 'reserved'));
+    processor.onUsage(gpu('h100', 60, { count: 8, market: 'reserved', reservationId: 'r1' }));
     const held = await points(reader, COST_METRIC.gpuHourlyCost);
     expect(held).toEqual([
       { attributes: { [ATTR.gpuModel]: 'h100', [ATTR.gpuMarket]: 'reserved' }, value: 32 },
     ]);
-    processor.onUsage(
-      gpu('h100', 30, { count: 8, market: 'reserved', reservation: { id: 'r1', held: false } }),
-    );
+    processor.onUsage(gpu('h100', 30, { count: 8, market: 'reserved', reservationId: 'r1' }));
+    processor.onUsage(reservation('released', 'h100', 8, 'reserved'));
     expect(await points(reader, COST_METRIC.gpuHourlyCost)).toEqual([
       { attributes: { [ATTR.gpuModel]: 'h100', [ATTR.gpuMarket]: 'reserved' }, value: 0 },
     ]);
@@ -289,7 +298,8 @@ describe('the metric contract', () => {
     );
     processor.onUsage(llm('gpt-4o-mini', { input: 1000, output: 10 }, { serviceTier: 'batch' }));
     processor.onUsage(llm('no-such-model', { input: 1, output: 1 }));
-    processor.onUsage(gpu('h100', 3600, { market: 'spot', reservation: { id: 'r1', held: true } }));
+    processor.onUsage(reservation('held', 'h100', 1, 'spot'));
+    processor.onUsage(gpu('h100', 3600, { market: 'spot', reservationId: 'r1' }));
     processor.onUsage(gpu('no-such-gpu', 60));
     processor.onUsage(storageLevel(1e9, 'vector_db'));
     processor.onUsage({

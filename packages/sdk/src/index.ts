@@ -16,6 +16,7 @@ export {
   OVERFLOW_VALUE,
 } from './attributes/cardinality-guard.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
+export { BurnrateError } from './errors.js';
 export { type GpuAttributes, GpuMeter, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
 export {
   type GpuSample,
@@ -24,20 +25,14 @@ export {
   parseNvidiaSmiCsv,
   startNvidiaSmiSampler,
 } from './gpu/nvidia-smi-sampler.js';
-export {
-  type InstrumentKind,
-  METRIC_SPECS,
-  type MetricSpec,
-  prometheusNameOf,
-  renderMetricReference,
-  specOptions,
-} from './metric-specs.js';
+export { type BurnrateLogger, createStderrLogger } from './logger.js';
 export {
   type InstrumentOpenAIOptions,
   instrumentOpenAI,
   type OpenAILike,
 } from './openai/instrument-openai.js';
 export { normalizeOpenAIUsage } from './openai/normalize-usage.js';
+export type * from './record/usage-processor.js';
 export type * from './record/usage-record.js';
 export {
   createUsageRecorder,
@@ -46,6 +41,5 @@ export {
   type UsageRecorder,
   type UsageRecorderOptions,
 } from './recorder/usage-recorder.js';
-export * from './semconv.js';
 export { VERSION } from './version.js';
 export { identifyServer, type ServerIdentity } from './wrap/provider-name.js';

@@ -1,12 +1,7 @@
+import { METRIC } from '@burnrate/semconv';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  CardinalityGuard,
-  createUsageRecorder,
-  METRIC,
-  OVERFLOW_VALUE,
-  withAttributes,
-} from '../src/index.js';
+import { CardinalityGuard, createUsageRecorder, OVERFLOW_VALUE, withAttributes } from '../src/index.js';
 import { points, privateMeter } from './helpers/metrics.js';
 
 describe('CardinalityGuard', () => {

@@ -1,11 +1,10 @@
+import { ATTR, METRIC } from '@burnrate/semconv';
 import { diag } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  ATTR,
   createManualClock,
   createUsageRecorder,
   type GpuUsageRecord,
-  METRIC,
   normalizeGpuModel,
   type UsageRecord,
 } from '../src/index.js';
@@ -22,7 +21,9 @@ function setup() {
     processors: [{ onUsage: (r) => records.push(r) }],
   });
   const gpuRecords = () => records.filter((r): r is GpuUsageRecord => r.kind === 'gpu');
-  return { reader, clock, recorder, gpuRecords };
+  const reservationEvents = () =>
+    records.flatMap((r) => (r.kind === 'gpu_reservation' ? [[r.event, r.id, r.count]] : []));
+  return { reader, clock, recorder, gpuRecords, reservationEvents };
 }
 
 describe('GPU metering', () => {
@@ -72,7 +73,7 @@ describe('GPU metering', () => {
   });
 
   it('accrues reserved GPUs while held and counts them as allocated until released', async () => {
-    const { reader, clock, recorder, gpuRecords } = setup();
+    const { reader, clock, recorder, gpuRecords, reservationEvents } = setup();
     const release = recorder.gpu.reserve({
       gpu: 'h100',
       count: 8,
@@ -88,15 +89,18 @@ describe('GPU metering', () => {
     expect(release()).toBe(0);
     expect(await total(reader, METRIC.gpuTime, { [ATTR.requestModel]: 'llama-3.1-70b' })).toBe(8 * 5400);
     expect(await total(reader, METRIC.gpuAllocated)).toBe(0);
-    expect(gpuRecords().map((r) => [r.gpuSeconds, r.reservation?.held])).toEqual([
-      [0, true],
-      [28_800, true],
-      [14_400, false],
+    expect(gpuRecords().map((r) => [r.gpuSeconds, r.reservationId])).toEqual([
+      [28_800, 'r1'],
+      [14_400, 'r1'],
+    ]);
+    expect(reservationEvents()).toEqual([
+      ['held', 'r1', 8],
+      ['released', 'r1', 8],
     ]);
   });
 
   it('accrues held reservations on forceFlush and releases them on shutdown', async () => {
-    const { reader, clock, recorder, gpuRecords } = setup();
+    const { reader, clock, recorder, reservationEvents } = setup();
     recorder.gpu.reserve({ gpu: 't4', count: 1 });
     clock.advance(10_000);
     await recorder.forceFlush();
@@ -105,7 +109,7 @@ describe('GPU metering', () => {
     await recorder.shutdown();
     expect(await total(reader, METRIC.gpuTime)).toBe(15);
     expect(await total(reader, METRIC.gpuAllocated)).toBe(0);
-    expect(gpuRecords().at(-1)?.reservation?.held).toBe(false);
+    expect(reservationEvents().at(-1)).toEqual(['released', 'r1', 1]);
     expect(recorder.gpu.heldGpus()).toBe(0);
   });
 

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import {
   COST_METRIC,
-  createManualClock,
-  createUsageRecorder,
   METRIC,
   METRIC_SPECS,
   prometheusNameOf,
   renderMetricReference,
-} from '../src/index.js';
+} from '@burnrate/semconv';
+import { describe, expect, it } from 'vitest';
+import { createManualClock, createUsageRecorder } from '../src/index.js';
 import { privateMeter } from './helpers/metrics.js';
 
 describe('the metric contract', () => {

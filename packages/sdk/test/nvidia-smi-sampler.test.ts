@@ -1,8 +1,9 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ATTR, METRIC } from '@burnrate/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTR, METRIC, parseNvidiaSmiCsv, startNvidiaSmiSampler } from '../src/index.js';
+import { parseNvidiaSmiCsv, startNvidiaSmiSampler } from '../src/index.js';
 import { points, privateMeter } from './helpers/metrics.js';
 
 // A fake nvidia-smi on PATH: no GPU here. It checks the query it is given, like the real one would.

@@ -1,11 +1,10 @@
+import { ATTR, METRIC } from '@burnrate/semconv';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  ATTR,
   createManualClock,
   createUsageRecorder,
   type LlmCall,
-  METRIC,
   type UsageProcessor,
   type UsageRecord,
   withAttributes,

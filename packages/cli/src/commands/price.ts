@@ -1,8 +1,8 @@
 import {
   catalogProviderOf,
+  createCostProcessor,
   loadPriceCard,
   type TokenPriceResult,
-  TokenPricer,
 } from '@burnrate/cost-processor';
 import type { LlmUsageRecord } from '@burnrate/sdk';
 import { type Command, Option } from 'commander';
@@ -141,7 +141,7 @@ export function runPrice(model: string, options: PriceOptions, io: CliIo): void 
     streaming: false,
     ...(options.tier !== undefined ? { serviceTier: options.tier } : {}),
   };
-  const result = new TokenPricer(card).price(record);
+  const result = createCostProcessor({ priceCard: card }).priceLlmCall(record);
   if (options.json) {
     const output: PriceOutput = {
       model,

@@ -1,14 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import {
-  GENERATED_HEADER,
-  type GeneratedFile,
-  generateGrafanaAlertRules,
-  generatePrometheusRules,
-  generatePromtoolTests,
-  loadPriceCard,
-  type PriceCard,
-} from '@burnrate/cost-processor';
+import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
+import { ARTIFACT_PATHS, GENERATED_HEADER, type GeneratedFile, renderArtifacts } from '@burnrate/rules';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -24,7 +17,7 @@ export interface RulesOptions {
 }
 
 /** Path of the Grafana alert provisioning file under `--out`. */
-export const GRAFANA_ALERTS_FILE = 'grafana/provisioning/alerting/burnrate-alerts.yml';
+export const GRAFANA_ALERTS_FILE = ARTIFACT_PATHS.grafanaAlerts;
 
 /** Adds `burnrate rules` to the program. */
 export function addRulesCommand(program: Command, io: CliIo): void {
@@ -42,6 +35,10 @@ export function addRulesCommand(program: Command, io: CliIo): void {
         `  ${GRAFANA_ALERTS_FILE}\n` +
         '            the same alerts as Grafana-managed rules (use these or the\n' +
         '            Prometheus alerts, not both)\n' +
+        `  ${ARTIFACT_PATHS.dashboards}*.json\n` +
+        '            Grafana dashboards (cost, tokens, GPU, budgets, savings)\n' +
+        `  ${ARTIFACT_PATHS.scrapeConfig}\n` +
+        '            the scrape job and rule_files to merge into prometheus.yml\n' +
         'Files this command wrote earlier that the card no longer produces are removed.',
     )
     .requiredOption('--card <file>', 'price card (YAML/JSON) with budgets')
@@ -67,28 +64,17 @@ export function addRulesCommand(program: Command, io: CliIo): void {
     });
 }
 
-/** The files `burnrate rules` writes for a card, paths relative to `--out`. */
+/** The files `burnrate rules` writes for a card, paths relative to `--out` (see `renderArtifacts`). */
 export function renderRuleFiles(
   card: PriceCard,
   options: Omit<RulesOptions, 'card' | 'out'> = {},
 ): GeneratedFile[] {
-  const alerting = {
-    ...(options.job !== undefined ? { job: options.job } : {}),
-    ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
-  };
-  const budgets = card.budgets;
   try {
-    return [
-      ...generatePrometheusRules(budgets, alerting).files,
-      ...generatePromtoolTests(budgets, alerting).map((f) => ({ path: f.path, content: f.content })),
-      {
-        path: GRAFANA_ALERTS_FILE,
-        content: generateGrafanaAlertRules(budgets, {
-          ...alerting,
-          ...(options.datasourceUid !== undefined ? { datasourceUid: options.datasourceUid } : {}),
-        }).yaml,
-      },
-    ];
+    return renderArtifacts(card, {
+      ...(options.job !== undefined ? { job: options.job } : {}),
+      ...(options.dashboardUrl !== undefined ? { dashboardUrl: options.dashboardUrl } : {}),
+      ...(options.datasourceUid !== undefined ? { datasourceUid: options.datasourceUid } : {}),
+    });
   } catch (error) {
     throw new CliError(
       `the budgets cannot become alert rules: ${error instanceof Error ? error.message : String(error)}`,
@@ -143,7 +129,7 @@ export function runRules(options: RulesOptions, io: CliIo): void {
 /** Removes files under rules/ and tests/ that this command generated before but did not write now. */
 function removeStale(out: string, written: ReadonlySet<string>): string[] {
   const removed: string[] = [];
-  for (const dir of ['rules', 'tests']) {
+  for (const dir of ['rules', 'tests', 'grafana/dashboards']) {
     let names: string[];
     try {
       names = readdirSync(join(out, dir));
@@ -152,7 +138,7 @@ function removeStale(out: string, written: ReadonlySet<string>): string[] {
     }
     for (const name of names) {
       const path = join(out, dir, name);
-      if (written.has(path) || !name.endsWith('.yml')) continue;
+      if (written.has(path) || !/\.(yml|json)$/.test(name)) continue;
       let head = '';
       try {
         head = readFileSync(path, 'utf8').slice(0, GENERATED_HEADER.length);

@@ -1,4 +1,4 @@
-import { ATTR, COST_METRIC, METRIC, prometheusName } from '@burnrate/sdk';
+import { ATTR, COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
 
 /** The Prometheus label name the JS exporter writes for an attribute key (`.` → `_`). */
 export function labelName(attributeKey: string): string {

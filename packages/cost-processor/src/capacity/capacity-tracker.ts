@@ -1,5 +1,5 @@
 import type { LlmUsageRecord } from '@burnrate/sdk';
-import { matchesPattern } from '../price-card/glob.js';
+import { matchesPattern } from '@burnrate/semconv';
 import type { Deployment } from '../price-card/types.js';
 import { requiredInstances } from './required-instances.js';
 

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GpuMarket } from '@burnrate/sdk';
+import { isGlob, matchesPattern } from '@burnrate/semconv';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import tiers from '../../data/service-tiers.json' with { type: 'json' };
-import { CATALOG_VERSION, catalogKnowsModel, isCatalogProvider } from '../pricing/genai-prices-adapter.js';
+import {
+  CATALOG_VERSION,
+  catalogKnowsModel,
+  isCatalogProvider,
+} from '../internal/pricing/genai-prices-adapter.js';
 import { defaultUnitPrices, normalizeGpuModel } from './default-gpu-prices.js';
 import { didYouMean, formatPath, PriceCardError, type PriceCardIssue, renderValue } from './errors.js';
-import { isGlob, matchesPattern } from './glob.js';
 import { type PriceCardInput, priceCardSchema } from './schema.js';
 import type {
   Budget,

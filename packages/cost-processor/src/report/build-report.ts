@@ -1,5 +1,5 @@
-import { budgetStatuses } from '../budgets/budget-status.js';
-import { COST_COMPONENTS, type CostComponent, type LedgerSnapshot } from '../ledger/ledger.js';
+import { budgetStatuses } from '../internal/budgets/budget-status.js';
+import { COST_COMPONENTS, type CostComponent, type LedgerSnapshot } from '../internal/ledger/ledger.js';
 import type { PriceCard } from '../price-card/types.js';
 import { recommend } from './recommendations.js';
 import type { ComponentCost, CostReport } from './types.js';

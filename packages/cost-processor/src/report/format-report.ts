@@ -1,4 +1,4 @@
-import { COST_COMPONENTS } from '../ledger/ledger.js';
+import { COST_COMPONENTS } from '../internal/ledger/ledger.js';
 import type { CostReport } from './types.js';
 
 /** Formats USD for humans: cents for ≥ $0.01, more digits below. */

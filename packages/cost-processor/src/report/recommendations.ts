@@ -1,4 +1,4 @@
-import type { LedgerSnapshot } from '../ledger/ledger.js';
+import type { LedgerSnapshot } from '../internal/ledger/ledger.js';
 import type { PriceCard } from '../price-card/types.js';
 import type { ComponentCost, Recommendation } from './types.js';
 

@@ -1,6 +1,12 @@
-import type { BudgetStatus } from '../budgets/budget-status.js';
-import type { CostComponent, GpuSpend, ModelSpend, TokenTotals, UnpricedUsage } from '../ledger/ledger.js';
-import type { PriceSource } from '../pricing/types.js';
+import type { BudgetStatus } from '../internal/budgets/budget-status.js';
+import type {
+  CostComponent,
+  GpuSpend,
+  ModelSpend,
+  TokenTotals,
+  UnpricedUsage,
+} from '../internal/ledger/ledger.js';
+import type { PriceSource } from '../internal/pricing/types.js';
 
 /** Spend on one component and its share of the total. */
 export interface ComponentCost {

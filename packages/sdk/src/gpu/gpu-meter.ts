@@ -1,9 +1,15 @@
+import { ATTR } from '@burnrate/semconv';
 import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { Clock } from '../clock.js';
-import type { Attributes, GpuMarket, GpuUsageRecord, UsageRecord } from '../record/usage-record.js';
+import type {
+  Attributes,
+  GpuMarket,
+  GpuReservationRecord,
+  GpuUsageRecord,
+  UsageRecord,
+} from '../record/usage-record.js';
 import type { UsageInstruments } from '../recorder/instruments.js';
 import { safely } from '../safe.js';
-import { ATTR } from '../semconv.js';
 
 /** What GPU work runs on. Keys other than these are caller attributes (feature, tenant, ...). */
 export interface GpuAttributes {
@@ -35,7 +41,7 @@ interface GpuMeterDeps {
 
 interface Reservation {
   id: string;
-  base: Omit<GpuUsageRecord, 'timeMs' | 'gpuSeconds' | 'reservation'>;
+  base: Omit<GpuUsageRecord, 'timeMs' | 'gpuSeconds' | 'reservationId'>;
   metricAttrs: Attributes;
   lastMs: number;
 }
@@ -104,15 +110,15 @@ export class GpuMeter {
     const r: Reservation = { id, base, metricAttrs: this.metricAttrs(base), lastMs: this.deps.clock.now() };
     this.reservations.set(id, r);
     safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(base.count, r.metricAttrs));
-    // A zero-second record tells processors (hourly cost) that the GPUs are now held.
-    this.deps.emit({ ...base, timeMs: r.lastMs, gpuSeconds: 0, reservation: { id, held: true } }, () => {});
+    this.deps.emit(this.lifecycle(r, 'held', r.lastMs), () => {});
     this.ensureTimer();
     const startMs = r.lastMs;
     return () => {
       if (!this.reservations.has(id)) return 0;
-      this.accrueOne(r, false);
+      this.accrueOne(r);
       this.reservations.delete(id);
       safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(-base.count, r.metricAttrs));
+      this.deps.emit(this.lifecycle(r, 'released', r.lastMs), () => {});
       if (this.reservations.size === 0) this.stopTimer();
       return (Math.max(0, r.lastMs - startMs) / 1000) * base.count;
     };
@@ -120,7 +126,7 @@ export class GpuMeter {
 
   /** Records the GPU-seconds every reservation accrued since its last accrual. */
   accrue(): void {
-    for (const r of this.reservations.values()) this.accrueOne(r, true);
+    for (const r of this.reservations.values()) this.accrueOne(r);
   }
 
   /** GPUs currently held by reservations. */
@@ -135,31 +141,50 @@ export class GpuMeter {
     this.accrue();
     for (const r of this.reservations.values()) {
       safely('gpu.allocated', () => this.deps.instruments.gpuAllocated.add(-r.base.count, r.metricAttrs));
-      this.deps.emit(
-        { ...r.base, timeMs: this.deps.clock.now(), gpuSeconds: 0, reservation: { id: r.id, held: false } },
-        () => {},
-      );
+      this.deps.emit(this.lifecycle(r, 'released', this.deps.clock.now()), () => {});
     }
     this.reservations.clear();
     this.stopTimer();
   }
 
-  private accrueOne(r: Reservation, held: boolean): number {
+  private accrueOne(r: Reservation): number {
     const now = this.deps.clock.now();
     const seconds = Math.max(0, (now - r.lastMs) / 1000) * r.base.count;
     r.lastMs = now;
-    this.record(r.base, seconds, { id: r.id, held }, r.metricAttrs);
+    this.record(r.base, seconds, r.id, r.metricAttrs);
     return seconds;
+  }
+
+  /** The lifecycle record of a reservation: its GPUs are now held, or given back. */
+  private lifecycle(
+    r: Reservation,
+    event: GpuReservationRecord['event'],
+    timeMs: number,
+  ): GpuReservationRecord {
+    const { gpu, count, market, workload, model, attributes } = r.base;
+    const record: GpuReservationRecord = {
+      kind: 'gpu_reservation',
+      event,
+      id: r.id,
+      timeMs,
+      attributes,
+      gpu,
+      count,
+      market,
+    };
+    if (workload !== undefined) record.workload = workload;
+    if (model !== undefined) record.model = model;
+    return record;
   }
 
   private record(
     base: Reservation['base'],
     gpuSeconds: number,
-    reservation?: GpuUsageRecord['reservation'],
+    reservationId?: string,
     metricAttrs = this.metricAttrs(base),
   ): void {
     const record: GpuUsageRecord = { ...base, timeMs: this.deps.clock.now(), gpuSeconds };
-    if (reservation) record.reservation = reservation;
+    if (reservationId !== undefined) record.reservationId = reservationId;
     this.deps.emit(record, () => this.deps.instruments.gpuTime.add(gpuSeconds, metricAttrs));
   }
 

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
+import { ATTR, METRIC, specOptions } from '@burnrate/semconv';
 import { diag, type MeterProvider, metrics } from '@opentelemetry/api';
-import { specOptions } from '../metric-specs.js';
-import { ATTR, METRIC } from '../semconv.js';
 import { VERSION } from '../version.js';
 
 /** Options of {@link startNvidiaSmiSampler}. */

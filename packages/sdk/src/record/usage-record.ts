@@ -75,11 +75,28 @@ export interface GpuUsageRecord extends RecordBase {
   model?: string;
   /** GPU-seconds: wall seconds × count. */
   gpuSeconds: number;
-  /**
-   * Set for GPUs held by `recorder.gpu.reserve()`: the reservation's id, and whether it is still
-   * held after this record (records of a reservation arrive as it accrues, the last with `held: false`).
-   */
-  reservation?: { id: string; held: boolean };
+  /** Set when the seconds accrued on GPUs held by `recorder.gpu.reserve()`: that reservation's id. */
+  reservationId?: string;
+}
+
+/**
+ * GPUs taken or given back by `recorder.gpu.reserve()` (its lifecycle; the GPU-seconds it accrues
+ * arrive as `gpu` records with its `reservationId`). Processors use it for what is held now, e.g.
+ * the current $/hour.
+ */
+export interface GpuReservationRecord extends RecordBase {
+  kind: 'gpu_reservation';
+  /** `held` when reserved, `released` when given back (release or recorder shutdown). */
+  event: 'held' | 'released';
+  /** The reservation's id, as on its `gpu` records. */
+  id: string;
+  /** Normalized GPU model id, e.g. `h100`, `l4`. */
+  gpu: string;
+  count: number;
+  market: GpuMarket;
+  workload?: string;
+  /** The model the GPUs serve (self-hosted). */
+  model?: string;
 }
 
 /** Bytes held right now in a storage class (a level, not a delta). */
@@ -117,17 +134,8 @@ export interface RevenueRecord extends RecordBase {
 export type UsageRecord =
   | LlmUsageRecord
   | GpuUsageRecord
+  | GpuReservationRecord
   | StorageUsageRecord
   | NetworkUsageRecord
   | CacheUsageRecord
   | RevenueRecord;
-
-/** Receives every usage record, like a span processor in OpenTelemetry tracing. */
-export interface UsageProcessor {
-  /** Called synchronously for each record; must not throw (the recorder isolates it if it does). */
-  onUsage(record: UsageRecord): void;
-  /** Flushes buffered state. */
-  forceFlush?(): Promise<void>;
-  /** Releases resources; no records arrive afterwards. */
-  shutdown?(): Promise<void>;
-}

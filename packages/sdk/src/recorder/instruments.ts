@@ -1,6 +1,5 @@
+import { METRIC, specOptions } from '@burnrate/semconv';
 import type { Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
-import { specOptions } from '../metric-specs.js';
-import { DURATION_BUCKETS_S, METRIC, TOKEN_BUCKETS } from '../semconv.js';
 
 /** The usage instruments of DESIGN §3, created once per recorder. */
 export interface UsageInstruments {
@@ -21,11 +20,10 @@ export interface UsageInstruments {
   revenue: Counter;
 }
 
-/** Creates the usage instruments on `meter`, with bucket advice in the instruments' own units. */
+/** Creates the usage instruments on `meter`; histograms get the contract's bucket advice (seconds, tokens). */
 export function createUsageInstruments(meter: Meter, legacy: boolean): UsageInstruments {
   const counter = (name: string): Counter => meter.createCounter(name, specOptions(name));
-  const seconds = (name: string): Histogram =>
-    meter.createHistogram(name, specOptions(name, DURATION_BUCKETS_S));
+  const seconds = (name: string): Histogram => meter.createHistogram(name, specOptions(name));
   return {
     inputTokens: counter(METRIC.inputTokens),
     outputTokens: counter(METRIC.outputTokens),
@@ -35,7 +33,7 @@ export function createUsageInstruments(meter: Meter, legacy: boolean): UsageInst
     duration: seconds(METRIC.inferenceDuration),
     timeToFirstChunk: seconds(METRIC.timeToFirstChunk),
     legacyTokenUsage: legacy
-      ? meter.createHistogram(METRIC.legacyTokenUsage, specOptions(METRIC.legacyTokenUsage, TOKEN_BUCKETS))
+      ? meter.createHistogram(METRIC.legacyTokenUsage, specOptions(METRIC.legacyTokenUsage))
       : undefined,
     legacyOperationDuration: legacy ? seconds(METRIC.legacyOperationDuration) : undefined,
     gpuTime: counter(METRIC.gpuTime),

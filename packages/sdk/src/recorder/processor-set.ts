@@ -1,21 +1,33 @@
 import { diag } from '@opentelemetry/api';
-import type { UsageProcessor, UsageRecord } from '../record/usage-record.js';
+import type { ProcessorContext, UsageProcessor } from '../record/usage-processor.js';
+import type { UsageRecord } from '../record/usage-record.js';
 import { safely } from '../safe.js';
+
+/** What the set hands each processor at start, less the peers it fills in itself. */
+export type RecorderContext = Omit<ProcessorContext, 'peers'>;
 
 /** Fans records out to processors, isolating each from the others and from the caller. */
 export class ProcessorSet {
   private readonly processors: UsageProcessor[] = [];
   private closed = false;
 
-  constructor(initial: readonly UsageProcessor[] = []) {
+  constructor(
+    private readonly context: RecorderContext,
+    initial: readonly UsageProcessor[] = [],
+  ) {
     for (const p of initial) this.add(p);
   }
 
+  /** Adds a processor and starts it with the recorder's context (its provider, clock and logger). */
   add(processor: UsageProcessor): void {
     if (typeof processor?.onUsage !== 'function') {
       throw new TypeError('addProcessor: expected an object with an onUsage(record) method');
     }
+    const peers = [...this.processors];
     this.processors.push(processor);
+    if (typeof processor.start === 'function') {
+      safely('a UsageProcessor.start', () => processor.start?.({ ...this.context, peers: () => peers }));
+    }
   }
 
   dispatch(record: UsageRecord): void {

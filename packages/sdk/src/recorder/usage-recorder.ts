@@ -1,3 +1,4 @@
+import { ATTR } from '@burnrate/semconv';
 import { type MeterProvider, metrics, type Attributes as OtelAttributes } from '@opentelemetry/api';
 import { type CallerAttributes, currentAttributes } from '../attributes/attribute-context.js';
 import {
@@ -7,19 +8,29 @@ import {
 } from '../attributes/cardinality-guard.js';
 import { type Clock, realClock } from '../clock.js';
 import { GpuMeter } from '../gpu/gpu-meter.js';
-import type { Attributes, LlmUsageRecord, UsageProcessor, UsageRecord } from '../record/usage-record.js';
+import { type BurnrateLogger, createStderrLogger } from '../logger.js';
+import type { UsageProcessor } from '../record/usage-processor.js';
+import type { Attributes, LlmUsageRecord, UsageRecord } from '../record/usage-record.js';
 import { safely } from '../safe.js';
-import { ATTR } from '../semconv.js';
 import { VERSION } from '../version.js';
 import { createUsageInstruments, type UsageInstruments } from './instruments.js';
+import { isNoopMeterProvider } from './noop-provider.js';
 import { ProcessorSet } from './processor-set.js';
 
 /** Options of {@link createUsageRecorder}. */
 export interface UsageRecorderOptions {
   /** Where the usage metrics go. Default: the global MeterProvider (`metrics.getMeterProvider()`). */
   meterProvider?: MeterProvider;
-  /** Processors that receive every {@link UsageRecord} (e.g. the cost processor). Default: none. */
+  /**
+   * Processors that receive every {@link UsageRecord} (e.g. the cost processor). Each is started
+   * with this recorder's `meterProvider`, clock and logger. Default: none.
+   */
   processors?: readonly UsageProcessor[];
+  /**
+   * Where warnings go (this recorder's and its processors'). Default: the OpenTelemetry diag logger
+   * plus a `BurnrateWarning` process warning on stderr.
+   */
+  logger?: BurnrateLogger;
   /** Attributes on every record and metric of this recorder (e.g. `{ service: 'api' }`). Default: none. */
   attributes?: CallerAttributes;
   /** The cardinality guard for caller attributes. Default: on, with its documented defaults. */
@@ -81,7 +92,9 @@ export interface UsageRecorder {
   captureAttributes(extra?: CallerAttributes): CallerAttributes;
   /** Lets more caller attribute keys past the guard's allow-list (used for wrappers' static attributes). */
   allowAttributes(keys: readonly string[]): void;
-  /** Adds a processor; it receives records made from now on. */
+  /** The MeterProvider this recorder (and its processors) record on. */
+  readonly meterProvider: MeterProvider;
+  /** Adds a processor and starts it with this recorder's provider, clock and logger; it receives records made from now on. */
   addProcessor(processor: UsageProcessor): void;
   /** Accrues reservations and flushes processors. */
   forceFlush(): Promise<void>;
@@ -100,9 +113,18 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
   const clock = options.clock ?? realClock;
   const staticAttrs = { ...(options.attributes ?? {}) };
   const guard = new CardinalityGuard(options.cardinality, Object.keys(staticAttrs));
-  const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter('@burnrate/sdk', VERSION);
+  const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
+  const meter = meterProvider.getMeter('@burnrate/sdk', VERSION);
   const inst: UsageInstruments = createUsageInstruments(meter, options.legacyMetrics ?? false);
-  const processors = new ProcessorSet(options.processors);
+  const processors = new ProcessorSet(
+    {
+      meterProvider,
+      meterProviderIsReal: !isNoopMeterProvider(meterProvider),
+      clock,
+      logger: options.logger ?? createStderrLogger(),
+    },
+    options.processors,
+  );
 
   /** Static attributes, then context, then per-call: later wins; all through the guard. */
   const capture = (extra?: CallerAttributes): CallerAttributes => ({
@@ -150,6 +172,7 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
 
   return {
     clock,
+    meterProvider,
     gpu,
     storage: {
       set(bytes, attrs) {

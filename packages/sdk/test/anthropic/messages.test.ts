@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { ATTR, METRIC } from '@burnrate/semconv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR, METRIC, mergeAnthropicUsage, normalizeAnthropicUsage } from '../../src/index.js';
+import { mergeAnthropicUsage, normalizeAnthropicUsage } from '../../src/index.js';
 import { type AnthropicFixture, anthropicFixture, cachedSystem } from '../helpers/anthropic-fixture.js';
 import { points, total } from '../helpers/metrics.js';
 

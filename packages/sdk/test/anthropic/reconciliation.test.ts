@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { METRIC } from '@burnrate/semconv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUsageRecorder, instrumentAnthropic, METRIC, withAttributes } from '../../src/index.js';
+import { createUsageRecorder, instrumentAnthropic, withAttributes } from '../../src/index.js';
 import { type AnthropicFixture, anthropicFixture, cachedSystem } from '../helpers/anthropic-fixture.js';
 import { points, sumWhere, throwingMeterProvider, throwingProcessor, total } from '../helpers/metrics.js';
 

@@ -1,6 +1,6 @@
+import { ATTR, METRIC } from '@burnrate/semconv';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR, METRIC } from '../../src/index.js';
 import { points, total } from '../helpers/metrics.js';
 import { LONG_SYSTEM_PROMPT, type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 

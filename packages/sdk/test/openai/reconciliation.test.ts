@@ -1,6 +1,7 @@
+import { METRIC } from '@burnrate/semconv';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUsageRecorder, instrumentOpenAI, METRIC, withAttributes } from '../../src/index.js';
+import { createUsageRecorder, instrumentOpenAI, withAttributes } from '../../src/index.js';
 import { points, sumWhere, throwingMeterProvider, throwingProcessor, total } from '../helpers/metrics.js';
 import { LONG_SYSTEM_PROMPT, type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 

@@ -1,5 +1,5 @@
+import { ATTR, METRIC } from '@burnrate/semconv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR, METRIC } from '../../src/index.js';
 import { points, sumWhere, total } from '../helpers/metrics.js';
 import { LONG_SYSTEM_PROMPT, type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 

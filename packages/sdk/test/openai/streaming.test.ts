@@ -1,6 +1,6 @@
+import { ATTR, METRIC } from '@burnrate/semconv';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR, METRIC } from '../../src/index.js';
 import { points, total } from '../helpers/metrics.js';
 import { type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 

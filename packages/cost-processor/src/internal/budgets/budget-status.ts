@@ -1,0 +1,64 @@
+import type { Budget } from '../../price-card/types.js';
+import type { LedgerSeries } from '../ledger/ledger.js';
+
+/** Where one budget stands, from the in-process ledger. */
+export interface BudgetStatus {
+  name: string;
+  amountUsd: number;
+  window: string;
+  scope: Record<string, string>;
+  /** USD spent by matching series over the report period. */
+  spentUsd: number;
+  /** spentUsd ÷ amountUsd. */
+  share: number;
+  /** Thresholds (fractions) already crossed, ascending. */
+  crossed: number[];
+  /**
+   * USD the window would see at the period's average rate (spent ÷ period × window); equals
+   * `spentUsd` once the period is as long as the window.
+   */
+  projectedUsd: number;
+  /** False while the period is longer than the window: then `spentUsd` covers more than one window. */
+  withinWindow: boolean;
+}
+
+/** Label-style key (`gen_ai.request.model` → `gen_ai_request_model`), so scopes match either spelling. */
+function labelKey(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/**
+ * Spend per budget: the cost series whose attributes match the budget's scope, over the period
+ * `fromMs`–`toMs` (the ledger's life, not a rolling window: Prometheus' rules do the windowing).
+ */
+export function budgetStatuses(
+  budgets: readonly Budget[],
+  costSeries: Iterable<LedgerSeries>,
+  fromMs: number,
+  toMs: number,
+): BudgetStatus[] {
+  const series = [...costSeries].map((s) => ({
+    value: s.value,
+    labels: new Map(Object.entries(s.attributes).map(([k, v]) => [labelKey(k), String(v)])),
+  }));
+  const periodS = Math.max(0, (toMs - fromMs) / 1000);
+  return budgets.map((b) => {
+    const scope = Object.entries(b.scope).map(([k, v]) => [labelKey(k), v] as const);
+    const spentUsd = series
+      .filter((s) => scope.every(([k, v]) => s.labels.get(k) === v))
+      .reduce((sum, s) => sum + s.value, 0);
+    const share = spentUsd / b.amountUsd;
+    const withinWindow = periodS <= b.windowSeconds;
+    return {
+      name: b.name,
+      amountUsd: b.amountUsd,
+      window: b.window,
+      scope: { ...b.scope },
+      spentUsd,
+      share,
+      crossed: b.thresholds.filter((t) => share >= t),
+      projectedUsd: withinWindow && periodS > 0 ? (spentUsd / periodS) * b.windowSeconds : spentUsd,
+      withinWindow,
+    };
+  });
+}

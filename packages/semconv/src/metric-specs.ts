@@ -1,0 +1,361 @@
+import { COST_BUCKETS_USD, DURATION_BUCKETS_S, TOKEN_BUCKETS } from './buckets.js';
+import { ATTR, COST_METRIC, METRIC } from './names.js';
+import { prometheusName } from './prometheus/names.js';
+
+/** The OpenTelemetry instrument kind of a metric. */
+export type InstrumentKind = 'Counter' | 'UpDownCounter' | 'Histogram' | 'Gauge';
+
+/** One metric of the contract: what it is, in which unit, with which attributes. */
+export interface MetricSpec {
+  /** OpenTelemetry name. */
+  name: string;
+  instrument: InstrumentKind;
+  /** UCUM unit, as given to the instrument. */
+  unit: string;
+  description: string;
+  /** Attribute keys beyond the caller's (feature, tenant, ...). */
+  attributes: readonly string[];
+  /** The package that records it. */
+  recordedBy: '@burnrate/sdk' | '@burnrate/cost-processor';
+  /** Explicit histogram bucket boundaries, in the instrument's unit (histograms only). */
+  buckets?: readonly number[];
+}
+
+/**
+ * The options an OpenTelemetry instrument is created with (structurally `MetricOptions` of
+ * `@opentelemetry/api`, which this package does not depend on).
+ */
+export interface InstrumentOptions {
+  unit: string;
+  description: string;
+  advice?: { explicitBucketBoundaries: number[] };
+}
+
+const GENAI = [
+  ATTR.operationName,
+  ATTR.providerName,
+  ATTR.requestModel,
+  ATTR.responseModel,
+  ATTR.serverAddress,
+  ATTR.serverPort,
+];
+const GPU = [ATTR.gpuModel, ATTR.gpuMarket, ATTR.workload, ATTR.requestModel];
+const sdk = '@burnrate/sdk' as const;
+const cost = '@burnrate/cost-processor' as const;
+
+/** The metric contract (DESIGN §3) as data: docs, dashboards and drift tests read it. */
+export const METRIC_SPECS: readonly MetricSpec[] = [
+  {
+    name: METRIC.inputTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens, cached input included',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.outputTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Output tokens, reasoning included',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheReadTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens read from the provider prompt cache',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheWriteTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Input tokens written to the provider prompt cache',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.reasoningTokens,
+    instrument: 'Counter',
+    unit: '{token}',
+    description: 'Reasoning output tokens',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.inferenceDuration,
+    instrument: 'Histogram',
+    buckets: DURATION_BUCKETS_S,
+    unit: 's',
+    description: 'Duration of a GenAI inference call, to its last chunk; error.type on failure',
+    attributes: [...GENAI, ATTR.errorType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.timeToFirstChunk,
+    instrument: 'Histogram',
+    buckets: DURATION_BUCKETS_S,
+    unit: 's',
+    description: 'Time to the first chunk of a streaming GenAI call',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.legacyTokenUsage,
+    instrument: 'Histogram',
+    buckets: TOKEN_BUCKETS,
+    unit: '{token}',
+    description: 'Tokens per call (legacy GenAI metric; opt-in with legacyMetrics)',
+    attributes: [...GENAI, ATTR.tokenType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.legacyOperationDuration,
+    instrument: 'Histogram',
+    buckets: DURATION_BUCKETS_S,
+    unit: 's',
+    description: 'GenAI operation duration (legacy GenAI metric; opt-in with legacyMetrics)',
+    attributes: [...GENAI, ATTR.errorType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuTime,
+    instrument: 'Counter',
+    unit: 's',
+    description: 'GPU-seconds: wall time × GPUs',
+    attributes: GPU,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuAllocated,
+    instrument: 'UpDownCounter',
+    unit: '{gpu}',
+    description: 'GPUs held by reservations',
+    attributes: GPU,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuUtilization,
+    instrument: 'Gauge',
+    unit: '1',
+    description: 'GPU utilization (0–1) from nvidia-smi',
+    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuMemoryUsage,
+    instrument: 'Gauge',
+    unit: 'By',
+    description: 'GPU memory used, from nvidia-smi',
+    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.storageUsage,
+    instrument: 'Gauge',
+    unit: 'By',
+    description: 'Bytes held in storage',
+    attributes: [ATTR.storageClass],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.networkIo,
+    instrument: 'Counter',
+    unit: 'By',
+    description: 'Bytes moved over the network',
+    attributes: [ATTR.networkDirection, ATTR.networkScope],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.cacheRequests,
+    instrument: 'Counter',
+    unit: '{request}',
+    description: 'Application response-cache lookups by result',
+    attributes: [ATTR.cacheResult, ATTR.requestModel],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.revenue,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Revenue attributed to LLM features',
+    attributes: [],
+    recordedBy: sdk,
+  },
+  {
+    name: COST_METRIC.cost,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Cost in USD by component (api, gpu, storage, network, fixed)',
+    attributes: [
+      ATTR.costComponent,
+      ATTR.priceSource,
+      ATTR.pricedModel,
+      ATTR.providerName,
+      ATTR.requestModel,
+      ATTR.responseModel,
+      ATTR.serviceTier,
+      ATTR.gpuModel,
+      ATTR.gpuMarket,
+      ATTR.workload,
+      ATTR.storageClass,
+      ATTR.networkScope,
+      ATTR.networkDirection,
+      ATTR.fixedCostName,
+    ],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.requestCost,
+    instrument: 'Histogram',
+    buckets: COST_BUCKETS_USD,
+    unit: '{USD}',
+    description: 'Cost of one LLM call (C_query)',
+    attributes: [ATTR.operationName, ATTR.providerName, ATTR.requestModel, ATTR.priceSource],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.savings,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description: 'Dollars saved, by strategy',
+    attributes: [
+      ATTR.savingsStrategy,
+      ATTR.providerName,
+      ATTR.requestModel,
+      ATTR.responseModel,
+      ATTR.serviceTier,
+      ATTR.gpuModel,
+      ATTR.gpuMarket,
+      ATTR.workload,
+    ],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.unpricedUsage,
+    instrument: 'Counter',
+    unit: '1',
+    description:
+      'Usage with no price, by reason and unit (token, gpu_second, byte, request); never counted as $0',
+    attributes: [
+      ATTR.unpricedReason,
+      ATTR.unit,
+      ATTR.providerName,
+      ATTR.requestModel,
+      ATTR.responseModel,
+      ATTR.gpuModel,
+      ATTR.gpuMarket,
+      ATTR.workload,
+      ATTR.storageClass,
+      ATTR.networkScope,
+      ATTR.networkDirection,
+    ],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.gpuHourlyCost,
+    instrument: 'Gauge',
+    unit: '{USD}/h',
+    description: 'Current USD per hour of the GPUs held by reservations',
+    attributes: [ATTR.gpuModel, ATTR.gpuMarket],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.budgetLimit,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description: 'Configured budget amounts, one series per budget',
+    attributes: [ATTR.budget, ATTR.budgetWindow],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.price,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description: 'Price card prices in USD per unit (token, gpu_hour, gb_month, gb, month)',
+    attributes: [
+      ATTR.priceSource,
+      ATTR.pricedModel,
+      ATTR.tokenKind,
+      ATTR.gpuModel,
+      ATTR.gpuMarket,
+      ATTR.storageClass,
+      ATTR.networkScope,
+      ATTR.networkDirection,
+      ATTR.fixedCostName,
+      ATTR.unit,
+    ],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.priceCardInfo,
+    instrument: 'Gauge',
+    unit: '1',
+    description: 'Price card in use: catalog version, checksum, defaults date (value 1)',
+    attributes: [ATTR.catalogVersion, ATTR.cardChecksum, ATTR.cardDefaultsAsOf],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.requiredInstances,
+    instrument: 'Gauge',
+    unit: '{instance}',
+    description:
+      'Instances needed for the observed QPS and latency: ceil(qps × latency / (batch × utilization))',
+    attributes: [ATTR.deployment],
+    recordedBy: cost,
+  },
+];
+
+const SPEC_BY_NAME: ReadonlyMap<string, MetricSpec> = new Map(METRIC_SPECS.map((s) => [s.name, s]));
+
+/** The spec of a metric of the contract; throws for a name that is not in {@link METRIC_SPECS}. */
+export function specOf(name: string): MetricSpec {
+  const spec = SPEC_BY_NAME.get(name);
+  if (!spec) throw new Error(`burnrate: ${name} is not in METRIC_SPECS`);
+  return spec;
+}
+
+/**
+ * Instrument options for a metric of the contract: its unit and description, plus its bucket
+ * advice for histograms (the SDK's default buckets are milliseconds). Throws for a name that is not
+ * in {@link METRIC_SPECS} (a programming error, caught by the contract test).
+ */
+export function specOptions(name: string): InstrumentOptions {
+  const spec = specOf(name);
+  return {
+    unit: spec.unit,
+    description: spec.description,
+    ...(spec.buckets && { advice: { explicitBucketBoundaries: [...spec.buckets] } }),
+  };
+}
+
+/** The Prometheus series name the JS exporter produces for a spec (counters get `_total`). */
+export function prometheusNameOf(spec: MetricSpec): string {
+  return prometheusName(spec.name, spec.instrument === 'Counter' ? 'counter' : 'gauge');
+}
+
+/** Renders the metric reference as a Markdown table (docs/metrics.md is generated from this). */
+export function renderMetricReference(specs: readonly MetricSpec[] = METRIC_SPECS): string {
+  const rows = specs.map(
+    (s) =>
+      `| \`${s.name}\` | \`${prometheusNameOf(s)}\`${s.instrument === 'Histogram' ? ' (`_bucket`, `_sum`, `_count`)' : ''} | ${s.instrument} | \`${s.unit}\` | ${s.description} | ${s.attributes.map((a) => `\`${a}\``).join(', ') || '—'} | ${s.recordedBy} |`,
+  );
+  return [
+    '# Metric reference',
+    '',
+    '<!-- Generated from packages/semconv/src/metric-specs.ts by `pnpm run gen:docs`; a test fails when this file drifts. -->',
+    '',
+    'OpenTelemetry names, and the Prometheus names the JS Prometheus exporter gives them (`.` → `_`, `_total`',
+    'on counters, no unit suffix). Every metric also carries the caller attributes that pass the cardinality',
+    'guard (default allow-list: feature, tenant, user, team, environment, service, route, workflow,',
+    'experiment, variant).',
+    '',
+    '| OpenTelemetry name | Prometheus name | instrument | unit | what | attributes | recorded by |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * The single source of truth for every metric and attribute name burnrate emits. Every other
+ * package, the rules, dashboards, docs and tests import these; a test fails when a metric name is
+ * spelled anywhere else. Names are OpenTelemetry names; `prometheus/names.ts` spells them the way
+ * the JS Prometheus exporter writes them.
+ */
+
+/** Usage metrics recorded by `@burnrate/sdk` (DESIGN §3). */
+export const METRIC = {
+  inputTokens: 'gen_ai.client.inference.usage.input_tokens',
+  outputTokens: 'gen_ai.client.inference.usage.output_tokens',
+  cacheReadTokens: 'gen_ai.client.inference.usage.cache_read.input_tokens',
+  cacheWriteTokens: 'gen_ai.client.inference.usage.cache_write.input_tokens',
+  reasoningTokens: 'gen_ai.client.inference.usage.reasoning.output_tokens',
+  inferenceDuration: 'gen_ai.client.inference.duration',
+  timeToFirstChunk: 'gen_ai.client.inference.time_to_first_chunk',
+  /** Legacy GenAI histogram, opt-in through `legacyMetrics`. */
+  legacyTokenUsage: 'gen_ai.client.token.usage',
+  /** Legacy GenAI histogram, opt-in through `legacyMetrics`. */
+  legacyOperationDuration: 'gen_ai.client.operation.duration',
+  gpuTime: 'burnrate.gpu.time',
+  gpuAllocated: 'burnrate.gpu.allocated',
+  gpuUtilization: 'hw.gpu.utilization',
+  gpuMemoryUsage: 'hw.gpu.memory.usage',
+  storageUsage: 'burnrate.storage.usage',
+  networkIo: 'burnrate.network.io',
+  cacheRequests: 'burnrate.cache.requests',
+  revenue: 'burnrate.revenue.usd',
+} as const;
+
+/** Dollar metrics recorded by `@burnrate/cost-processor` (DESIGN §3). */
+export const COST_METRIC = {
+  cost: 'burnrate.cost.usd',
+  requestCost: 'burnrate.request.cost.usd',
+  savings: 'burnrate.savings.usd',
+  unpricedUsage: 'burnrate.unpriced.usage',
+  gpuHourlyCost: 'burnrate.gpu.hourly_cost.usd',
+  budgetLimit: 'burnrate.budget.limit.usd',
+  price: 'burnrate.price.usd',
+  priceCardInfo: 'burnrate.pricecard.info',
+  requiredInstances: 'burnrate.capacity.required_instances',
+} as const;
+
+/** Attribute keys. GenAI keys follow the OpenTelemetry GenAI semantic conventions. */
+export const ATTR = {
+  operationName: 'gen_ai.operation.name',
+  providerName: 'gen_ai.provider.name',
+  requestModel: 'gen_ai.request.model',
+  responseModel: 'gen_ai.response.model',
+  tokenModality: 'gen_ai.token.modality',
+  tokenType: 'gen_ai.token.type',
+  serviceTier: 'openai.response.service_tier',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  errorType: 'error.type',
+  gpuModel: 'burnrate.gpu.model',
+  gpuMarket: 'burnrate.gpu.market',
+  workload: 'burnrate.workload',
+  gpuId: 'hw.id',
+  storageClass: 'burnrate.storage.class',
+  networkDirection: 'network.io.direction',
+  networkScope: 'burnrate.network.scope',
+  cacheResult: 'burnrate.cache.result',
+  costComponent: 'burnrate.cost.component',
+  priceSource: 'burnrate.price.source',
+  savingsStrategy: 'burnrate.savings.strategy',
+  unpricedReason: 'burnrate.unpriced.reason',
+  unit: 'burnrate.unit',
+  tokenKind: 'burnrate.token.kind',
+  budget: 'burnrate.budget',
+  budgetWindow: 'burnrate.budget.window',
+  deployment: 'burnrate.deployment',
+  catalogVersion: 'burnrate.pricecard.catalog_version',
+  cardChecksum: 'burnrate.pricecard.checksum',
+  /** Date of the price card's shipped GPU/storage/network defaults (cost-processor). */
+  cardDefaultsAsOf: 'burnrate.pricecard.defaults_as_of',
+  /** Name of a fixed monthly cost (cost-processor, component `fixed`). */
+  fixedCostName: 'burnrate.fixed_cost.name',
+  /** Catalog model id or explicit price pattern that priced a call (cost-processor). */
+  pricedModel: 'burnrate.price.model',
+} as const;
