@@ -15,6 +15,7 @@ export {
   type GeneratedDashboard,
   generateDashboards,
 } from './dashboards/dashboards.js';
+export { RulesError } from './errors.js';
 export {
   ARTIFACT_PATHS,
   type ArtifactOptions,

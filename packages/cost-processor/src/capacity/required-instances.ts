@@ -1,3 +1,4 @@
+import { BurnrateError } from '@burnrate/sdk';
 /** Inputs of the capacity formula (DESIGN §1). */
 export interface CapacityInput {
   /** Requests per second, ≥ 0. */
@@ -11,12 +12,11 @@ export interface CapacityInput {
 }
 
 /** Thrown by {@link requiredInstances} for invalid input; names the field. */
-export class CapacityInputError extends RangeError {
+export class CapacityInputError extends BurnrateError {
   /** The offending field. */
   readonly field: keyof CapacityInput;
   constructor(field: keyof CapacityInput, message: string) {
     super(`${field}: ${message}`);
-    this.name = 'CapacityInputError';
     this.field = field;
   }
 }

@@ -1,3 +1,5 @@
+import { BurnrateError } from '@burnrate/sdk';
+
 /** One problem found in a price card: where, what was there, and how to fix it. */
 export interface PriceCardIssue {
   /** Path in the card, e.g. `budgets[2].amount`; empty for the card itself. */
@@ -14,7 +16,7 @@ export interface PriceCardIssue {
  * Thrown by {@link loadPriceCard} when a price card is invalid. Lists every issue at once;
  * nothing is half-loaded.
  */
-export class PriceCardError extends Error {
+export class PriceCardError extends BurnrateError {
   /** Every issue found, in document order. */
   readonly issues: readonly PriceCardIssue[];
   /** Where the card came from (a file path or `object`). */
@@ -25,7 +27,6 @@ export class PriceCardError extends Error {
       `Invalid price card (${source}): ${issues.length} issue${issues.length === 1 ? '' : 's'}\n` +
         issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
     );
-    this.name = 'PriceCardError';
     this.issues = issues;
     this.source = source;
   }

@@ -7,6 +7,7 @@ import {
   roundSignificant,
   selector,
 } from '@burnrate/semconv';
+import { RulesError } from '../errors.js';
 
 /**
  * What the rule generators need from a budget. Structurally the same as the price card's
@@ -167,19 +168,19 @@ export function validateBudgets(budgets: readonly BudgetRuleInput[]): void {
   const seen = new Set<string>();
   budgets.forEach((b, i) => {
     const at = `budgets[${i}]`;
-    if (typeof b.name !== 'string' || b.name === '') throw new TypeError(`${at}.name: expected a name`);
-    if (seen.has(b.name)) throw new TypeError(`${at}.name: "${b.name}" is used by another budget`);
+    if (typeof b.name !== 'string' || b.name === '') throw new RulesError(`${at}.name: expected a name`);
+    if (seen.has(b.name)) throw new RulesError(`${at}.name: "${b.name}" is used by another budget`);
     seen.add(b.name);
     if (!(Number.isFinite(b.amountUsd) && b.amountUsd > 0)) {
-      throw new TypeError(`${at}.amountUsd: expected a positive number, got ${b.amountUsd}`);
+      throw new RulesError(`${at}.amountUsd: expected a positive number, got ${b.amountUsd}`);
     }
     if (!(Number.isInteger(b.windowSeconds) && b.windowSeconds >= 60)) {
-      throw new TypeError(
+      throw new RulesError(
         `${at}.windowSeconds: expected whole seconds of at least 60, got ${b.windowSeconds}`,
       );
     }
     if (b.thresholds.length === 0 || b.thresholds.some((t) => !(Number.isFinite(t) && t > 0))) {
-      throw new TypeError(`${at}.thresholds: expected positive fractions, got [${b.thresholds.join(', ')}]`);
+      throw new RulesError(`${at}.thresholds: expected positive fractions, got [${b.thresholds.join(', ')}]`);
     }
   });
 }

@@ -7,6 +7,7 @@ import {
   quoteLabelValue,
   RECORDING_RULE,
 } from '@burnrate/semconv';
+import { RulesError } from '../errors.js';
 import {
   ALERT,
   type AlertDefinition,
@@ -132,7 +133,7 @@ class SeriesValues {
 /** Seconds in a Prometheus duration such as `2m`, `1h30m`, `0s`; throws for anything else. */
 export function parseDurationSeconds(d: string): number {
   const seconds = parseDuration(d);
-  if (seconds === undefined) throw new TypeError(`not a Prometheus duration: "${d}"`);
+  if (seconds === undefined) throw new RulesError(`not a Prometheus duration: "${d}"`);
   return seconds;
 }
 
@@ -201,7 +202,7 @@ function find(defs: readonly AlertDefinition[], alert: string): AlertDefinition 
 
 function windowTests(b: BudgetRuleInput, opts: ResolvedAlertingOptions): PromtoolTestDocument {
   if (b.windowSeconds % HOUR !== 0) {
-    throw new TypeError(`budget ${b.name}: promtool tests need a window of whole hours, got ${b.window}`);
+    throw new RulesError(`budget ${b.name}: promtool tests need a window of whole hours, got ${b.window}`);
   }
   const defs = budgetAlertDefinitions(b, opts);
   // Samples every 3h where the window allows (the 6h rate still sees 3 samples), else every hour.
