@@ -1,10 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BurnrateError } from '@burnrate/sdk';
 import { METRIC } from '@burnrate/semconv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setupBurnrate } from '../src/index.js';
-import { scrape } from './helpers.js';
+import { collector, type OtlpBody, type Received, scrape } from './helpers.js';
 
 const VARS = [
   'OTEL_SERVICE_NAME',
@@ -18,42 +18,6 @@ const VARS = [
 afterEach(() => {
   for (const v of VARS) delete process.env[v];
 });
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: OtlpBody;
-}
-
-interface OtlpBody {
-  resourceMetrics: Array<{
-    resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-    scopeMetrics: Array<{
-      metrics: Array<{ name: string; sum?: { dataPoints: Array<{ asDouble?: number }> } }>;
-    }>;
-  }>;
-}
-
-/** A local OTLP/HTTP collector that keeps what it was sent. */
-async function collector(): Promise<{ base: string; received: Received[]; close(): void }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString('utf8');
-    });
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(body) as OtlpBody });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    close: () => server.close(),
-  };
-}
 
 const resourceAttr = (body: OtlpBody, key: string): string | undefined =>
   body.resourceMetrics[0]?.resource.attributes.find((a) => a.key === key)?.value.stringValue;

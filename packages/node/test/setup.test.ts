@@ -5,21 +5,7 @@ import { METRIC, prometheusName } from '@burnrate/semconv';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { setupBurnrate } from '../src/index.js';
-
-/** Parses Prometheus text exposition into `name{labels} value` samples. */
-function parse(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
-  const out: Array<{ name: string; labels: Record<string, string>; value: number }> = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
-      labels[l[1] as string] = l[2] as string;
-    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
-  }
-  return out;
-}
+import { parseExposition } from './helpers.js';
 
 describe('setupBurnrate', () => {
   it('serves /metrics on 127.0.0.1 with token counters that match the simulator ledger', async () => {
@@ -47,7 +33,7 @@ describe('setupBurnrate', () => {
       br.recorder.gpu.track({ gpu: 'h100' }, () => undefined);
 
       const text = await (await fetch(br.metricsUrl as string)).text();
-      const samples = parse(text);
+      const samples = parseExposition(text);
       const ledger = sim.ledger().served.totals;
       const sum = (name: string) => samples.filter((x) => x.name === name).reduce((a, x) => a + x.value, 0);
       expect(sum(prometheusName(METRIC.inputTokens, 'counter'))).toBe(ledger.input);
@@ -127,52 +113,5 @@ describe('setupBurnrate', () => {
     const br = await setupBurnrate({ prometheus: false });
     expect(br.metricsUrl).toBeUndefined();
     await br.shutdown();
-  });
-});
-
-describe('setupBurnrate with OTLP', () => {
-  it('pushes the usage metrics over OTLP/HTTP JSON to a collector endpoint on flush', async () => {
-    const bodies: string[] = [];
-    const collector = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString('utf8');
-      });
-      req.on('end', () => {
-        if (req.url === '/v1/metrics') bodies.push(body);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/metrics`;
-    const br = await setupBurnrate({
-      prometheus: false,
-      otlp: { url, intervalMs: 60_000 },
-      serviceName: 'otlp-test',
-    });
-    try {
-      br.recorder.revenue.add(3.25, { tenant: 'acme' });
-      await br.forceFlush();
-      expect(bodies.length).toBeGreaterThan(0);
-      const payload = JSON.parse(bodies.at(-1) as string) as {
-        resourceMetrics: Array<{
-          resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
-          scopeMetrics: Array<{
-            metrics: Array<{ name: string; sum?: { dataPoints: Array<{ asDouble?: number }> } }>;
-          }>;
-        }>;
-      };
-      const rm = payload.resourceMetrics[0];
-      expect(rm?.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).toBe(
-        'otlp-test',
-      );
-      const revenue = rm?.scopeMetrics
-        .flatMap((s) => s.metrics)
-        .find((m) => m.name === 'burnrate.revenue.usd');
-      expect(revenue?.sum?.dataPoints[0]?.asDouble).toBe(3.25);
-    } finally {
-      await br.shutdown();
-      collector.close();
-    }
   });
 });
