@@ -96,7 +96,7 @@ console.log(`\nserved ${HOURS_SERVED} simulated hours of traffic, then released 
 
 // 3. A nightly batch job: embed documents on 4 spot A100s for 90 simulated minutes.
 const embedded = await gpu.track(
-  { gpu: 'a100-80gb', count: 4, market: 'spot', workload: 'batch_embed' },
+  { gpu: 'a100-80gb', count: 4, market: 'spot', workload: 'batch_embed', attributes: { team: 'search' } },
   async () => {
     let tokens = 0;
     for (let batch = 0; batch < 20; batch++) {

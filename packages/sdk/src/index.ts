@@ -17,7 +17,7 @@ export {
 } from './attributes/cardinality-guard.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
 export { BurnrateError } from './errors.js';
-export { type GpuAttributes, GpuMeter, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
+export { GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
 export {
   type GpuSample,
   type NvidiaSmiSampler,
@@ -35,9 +35,12 @@ export { normalizeOpenAIUsage } from './openai/normalize-usage.js';
 export type * from './record/usage-processor.js';
 export type * from './record/usage-record.js';
 export {
+  type CacheLookupOptions,
   createUsageRecorder,
   type LlmCall,
   llmMetricAttributes,
+  type NetworkOptions,
+  type StorageOptions,
   type UsageRecorder,
   type UsageRecorderOptions,
 } from './recorder/usage-recorder.js';

@@ -1,16 +1,19 @@
 import { ATTR, METRIC } from '@burnrate/semconv';
 import { diag } from '@opentelemetry/api';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createManualClock,
   createUsageRecorder,
+  type GpuOptions,
   type GpuUsageRecord,
   normalizeGpuModel,
   type UsageRecord,
+  type UsageRecorderOptions,
+  withAttributes,
 } from '../src/index.js';
 import { points, privateMeter, sumWhere, total } from './helpers/metrics.js';
 
-function setup() {
+function setup(options: UsageRecorderOptions = {}) {
   const { meterProvider, reader } = privateMeter();
   const clock = createManualClock();
   const records: UsageRecord[] = [];
@@ -19,14 +22,17 @@ function setup() {
     clock,
     gpuAccrualIntervalMs: 0,
     processors: [{ onUsage: (r) => records.push(r) }],
+    ...options,
   });
   const gpuRecords = () => records.filter((r): r is GpuUsageRecord => r.kind === 'gpu');
   const reservationEvents = () =>
     records.flatMap((r) => (r.kind === 'gpu_reservation' ? [[r.event, r.id, r.count]] : []));
-  return { reader, clock, recorder, gpuRecords, reservationEvents };
+  return { reader, clock, recorder, records, gpuRecords, reservationEvents };
 }
 
 describe('GPU metering', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('tracks synchronous work as wall time times GPU count', async () => {
     const { reader, clock, recorder } = setup();
     const out = recorder.gpu.track({ gpu: 'A100-80GB', count: 4, workload: 'fine_tune' }, () => {
@@ -122,7 +128,7 @@ describe('GPU metering', () => {
     expect(sumWhere(pts, { [ATTR.gpuMarket]: 'on_demand' })).toBe(2);
   });
 
-  it('reports invalid GPU attributes to the diag logger, naming the field, and still runs the work unmetered', async () => {
+  it('reports invalid GPU options to the diag logger, naming the field, and still runs the work unmetered', async () => {
     const errors = vi.spyOn(diag, 'error').mockImplementation(() => {});
     const { reader, recorder } = setup();
     expect(recorder.gpu.track({ gpu: '' }, () => 'ran')).toBe('ran');
@@ -136,6 +142,112 @@ describe('GPU metering', () => {
     expect(await points(reader, METRIC.gpuTime)).toEqual([]);
     expect(recorder.gpu.heldGpus()).toBe(0);
     errors.mockRestore();
+  });
+
+  it('treats an attribute named model, count or scope as a caller attribute when passed under attributes, never as an option', async () => {
+    const { reader, clock, recorder, gpuRecords } = setup({
+      cardinality: { allow: ['model', 'count', 'scope', 'feature', 'tenant'] },
+    });
+    recorder.gpu.track(
+      {
+        gpu: 'h100',
+        count: 8,
+        market: 'spot',
+        workload: 'fine_tune',
+        model: 'llama-3.1-70b',
+        attributes: { model: 'caller-model', count: 3, scope: 'eu', feature: 'x', tenant: 'y' },
+      },
+      () => clock.advance(10_000),
+    );
+    const caller = { model: 'caller-model', count: 3, scope: 'eu', feature: 'x', tenant: 'y' };
+    expect(await points(reader, METRIC.gpuTime)).toEqual([
+      {
+        value: 80,
+        attributes: {
+          ...caller,
+          [ATTR.gpuModel]: 'h100',
+          [ATTR.gpuMarket]: 'spot',
+          [ATTR.workload]: 'fine_tune',
+          [ATTR.requestModel]: 'llama-3.1-70b',
+        },
+      },
+    ]);
+    expect(gpuRecords()).toEqual([
+      {
+        kind: 'gpu',
+        timeMs: clock.now(),
+        attributes: caller,
+        gpu: 'h100',
+        count: 8,
+        market: 'spot',
+        workload: 'fine_tune',
+        model: 'llama-3.1-70b',
+        gpuSeconds: 80,
+      },
+    ]);
+  });
+
+  it('merges caller attributes of start and reserve over static and withAttributes ones, through the cardinality guard, onto GPU-seconds, allocated GPUs and reservation records', async () => {
+    const drops = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { reader, clock, recorder, records } = setup({ attributes: { service: 'trainer' } });
+    const release = withAttributes({ tenant: 'acme', feature: 'from-context' }, () =>
+      recorder.gpu.reserve({
+        gpu: 'l4',
+        count: 2,
+        market: 'reserved',
+        attributes: { feature: 'serving', shard: 7 },
+      }),
+    );
+    const stop = recorder.gpu.start({ gpu: 'l4', attributes: { feature: 'eval' } });
+    clock.advance(1000);
+    const caller = { service: 'trainer', tenant: 'acme', feature: 'serving' };
+    const gpuAttrs = { [ATTR.gpuModel]: 'l4', [ATTR.gpuMarket]: 'reserved' };
+    expect(await points(reader, METRIC.gpuAllocated)).toEqual([
+      { value: 2, attributes: { ...caller, ...gpuAttrs } },
+    ]);
+    expect(release()).toBe(2);
+    expect(stop()).toBe(1);
+    expect(await points(reader, METRIC.gpuTime)).toEqual([
+      { value: 2, attributes: { ...caller, ...gpuAttrs } },
+      {
+        value: 1,
+        attributes: {
+          service: 'trainer',
+          feature: 'eval',
+          [ATTR.gpuModel]: 'l4',
+          [ATTR.gpuMarket]: 'on_demand',
+        },
+      },
+    ]);
+    expect(records.map((r) => [r.kind, r.attributes])).toEqual([
+      ['gpu_reservation', caller],
+      ['gpu', caller],
+      ['gpu_reservation', caller],
+      ['gpu', { service: 'trainer', feature: 'eval' }],
+    ]);
+    // `shard` is not in cardinality.allow: dropped by the guard, as for any caller attribute.
+    expect(drops.mock.calls).toEqual([
+      ['burnrate: attribute "shard" is not in cardinality.allow and was dropped'],
+    ]);
+  });
+
+  it('ignores an unknown option key from JavaScript with one diag warning per method naming the key and the fix, and still records', async () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { reader, clock, recorder } = setup();
+    const options = { gpu: 'h100', count: 2, tenant: 'acme' } as unknown as GpuOptions;
+    recorder.gpu.track(options, () => clock.advance(1000));
+    recorder.gpu.track(options, () => clock.advance(1000));
+    recorder.gpu.start(options)();
+    recorder.gpu.reserve(options)();
+    const fix = (method: string) =>
+      `burnrate: recorder.gpu.${method}: unknown option "tenant" is ignored (options: gpu, count, market, workload, model, attributes); put caller attributes under attributes: { tenant: ... }`;
+    expect(warn.mock.calls).toEqual([[fix('track')], [fix('start')], [fix('reserve')]]);
+    expect(await points(reader, METRIC.gpuTime)).toEqual([
+      { value: 4, attributes: { [ATTR.gpuModel]: 'h100', [ATTR.gpuMarket]: 'on_demand' } },
+    ]);
+    // TypeScript rejects the same call: options have no index signature.
+    // @ts-expect-error tenant is not an option; it belongs under attributes
+    recorder.gpu.track({ gpu: 'h100', tenant: 'acme' }, () => undefined);
   });
 
   it('normalizes GPU model names from nvidia-smi and user input alike', () => {

@@ -2,9 +2,12 @@ import { ATTR, METRIC } from '@burnrate/semconv';
 import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type CacheLookupOptions,
   createManualClock,
   createUsageRecorder,
   type LlmCall,
+  type NetworkOptions,
+  type StorageOptions,
   type UsageProcessor,
   type UsageRecord,
   withAttributes,
@@ -190,13 +193,13 @@ describe('createUsageRecorder', () => {
       clock,
       processors: [{ onUsage: (r) => seen.push(r) }],
     });
-    recorder.storage.set(5_000_000_000, { storageClass: 'vector_db', feature: 'search' });
-    recorder.storage.set(6_000_000_000, { storageClass: 'vector_db', feature: 'search' });
+    recorder.storage.set(5_000_000_000, { storageClass: 'vector_db', attributes: { feature: 'search' } });
+    recorder.storage.set(6_000_000_000, { storageClass: 'vector_db', attributes: { feature: 'search' } });
     recorder.network.add(1000, { scope: 'internet' });
     recorder.network.add(500, { direction: 'receive', scope: 'inter_region' });
-    recorder.cache.hit({ model: 'gpt-4o', feature: 'search' });
-    recorder.cache.miss({ model: 'gpt-4o', feature: 'search' });
-    recorder.cache.hit({ model: 'gpt-4o', feature: 'search' });
+    recorder.cache.hit({ model: 'gpt-4o', attributes: { feature: 'search' } });
+    recorder.cache.miss({ model: 'gpt-4o', attributes: { feature: 'search' } });
+    recorder.cache.hit({ model: 'gpt-4o', attributes: { feature: 'search' } });
     recorder.revenue.add(19.99);
 
     expect(await points(reader, METRIC.storageUsage)).toEqual([
@@ -225,6 +228,162 @@ describe('createUsageRecorder', () => {
       bytes: 5_000_000_000,
       attributes: { feature: 'search' },
     });
+  });
+
+  it('treats attributes named storageClass, scope, direction, model or provider as caller attributes when passed under attributes, never as options', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const clock = createManualClock();
+    const seen: UsageRecord[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      clock,
+      cardinality: { allow: ['storageClass', 'scope', 'direction', 'model', 'provider', 'feature'] },
+      processors: [{ onUsage: (r) => seen.push(r) }],
+    });
+    recorder.storage.set(100, { attributes: { storageClass: 'caller-class', feature: 'search' } });
+    recorder.network.add(10, {
+      scope: 'inter_region',
+      attributes: { scope: 'caller-scope', direction: 'receive' },
+    });
+    recorder.cache.hit({ attributes: { model: 'caller-model', provider: 'caller-provider' } });
+    recorder.cache.miss({ model: 'gpt-4o', provider: 'openai', attributes: { model: 'caller-model' } });
+
+    expect(await points(reader, METRIC.storageUsage)).toEqual([
+      {
+        value: 100,
+        attributes: { storageClass: 'caller-class', feature: 'search', [ATTR.storageClass]: 'default' },
+      },
+    ]);
+    expect(await points(reader, METRIC.networkIo)).toEqual([
+      {
+        value: 10,
+        attributes: {
+          scope: 'caller-scope',
+          direction: 'receive',
+          [ATTR.networkDirection]: 'transmit',
+          [ATTR.networkScope]: 'inter_region',
+        },
+      },
+    ]);
+    expect(await points(reader, METRIC.cacheRequests)).toEqual([
+      {
+        value: 1,
+        attributes: { model: 'caller-model', provider: 'caller-provider', [ATTR.cacheResult]: 'hit' },
+      },
+      {
+        value: 1,
+        attributes: { model: 'caller-model', [ATTR.cacheResult]: 'miss', [ATTR.requestModel]: 'gpt-4o' },
+      },
+    ]);
+    const timeMs = clock.now();
+    expect(seen).toEqual([
+      {
+        kind: 'storage',
+        timeMs,
+        attributes: { storageClass: 'caller-class', feature: 'search' },
+        storageClass: 'default',
+        bytes: 100,
+      },
+      {
+        kind: 'network',
+        timeMs,
+        attributes: { scope: 'caller-scope', direction: 'receive' },
+        direction: 'transmit',
+        scope: 'inter_region',
+        bytes: 10,
+      },
+      {
+        kind: 'cache',
+        timeMs,
+        attributes: { model: 'caller-model', provider: 'caller-provider' },
+        result: 'hit',
+      },
+      {
+        kind: 'cache',
+        timeMs,
+        attributes: { model: 'caller-model' },
+        result: 'miss',
+        model: 'gpt-4o',
+        provider: 'openai',
+      },
+    ]);
+  });
+
+  it('merges per-call attributes over static and withAttributes ones and passes them through the cardinality guard', async () => {
+    const drops = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { meterProvider, reader } = privateMeter();
+    const recorder = createUsageRecorder({ meterProvider, attributes: { service: 'api' } });
+    withAttributes({ tenant: 'acme', feature: 'from-context' }, () =>
+      recorder.storage.set(1, { storageClass: 'ssd', attributes: { feature: 'search', bucket: 'b-42' } }),
+    );
+    expect(await points(reader, METRIC.storageUsage)).toEqual([
+      {
+        value: 1,
+        attributes: { service: 'api', tenant: 'acme', feature: 'search', [ATTR.storageClass]: 'ssd' },
+      },
+    ]);
+    expect(drops.mock.calls).toEqual([
+      ['burnrate: attribute "bucket" is not in cardinality.allow and was dropped'],
+    ]);
+  });
+
+  it('ignores an unknown option key from JavaScript with one diag warning per method naming the key and the fix, and still records', async () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { meterProvider, reader } = privateMeter();
+    const seen: UsageRecord[] = [];
+    const recorder = createUsageRecorder({ meterProvider, processors: [{ onUsage: (r) => seen.push(r) }] });
+    const storage = { storageClass: 'ssd', tenant: 'acme' } as unknown as StorageOptions;
+    recorder.storage.set(10, storage);
+    recorder.storage.set(20, storage);
+    recorder.network.add(30, { scope: 'internet', tenant: 'acme' } as unknown as NetworkOptions);
+    recorder.cache.hit({ model: 'gpt-4o', tenant: 'acme' } as unknown as CacheLookupOptions);
+    recorder.cache.miss({ model: 'gpt-4o', tenant: 'acme' } as unknown as CacheLookupOptions);
+
+    const fix = (method: string, options: string) =>
+      `burnrate: recorder.${method}: unknown option "tenant" is ignored (options: ${options}, attributes); put caller attributes under attributes: { tenant: ... }`;
+    expect(warn.mock.calls).toEqual([
+      [fix('storage.set', 'storageClass')],
+      [fix('network.add', 'direction, scope')],
+      [fix('cache.hit', 'model, provider')],
+      [fix('cache.miss', 'model, provider')],
+    ]);
+    expect(seen.map((r) => [r.kind, r.attributes])).toEqual([
+      ['storage', {}],
+      ['storage', {}],
+      ['network', {}],
+      ['cache', {}],
+      ['cache', {}],
+    ]);
+    expect(await points(reader, METRIC.storageUsage)).toEqual([
+      { value: 20, attributes: { [ATTR.storageClass]: 'ssd' } },
+    ]);
+    expect(await total(reader, METRIC.networkIo)).toBe(30);
+    expect(await total(reader, METRIC.cacheRequests, { [ATTR.requestModel]: 'gpt-4o' })).toBe(2);
+    // TypeScript rejects the same calls: options have no index signature.
+    // @ts-expect-error tenant is not an option; it belongs under attributes
+    recorder.storage.set(1, { storageClass: 'ssd', tenant: 'acme' });
+    // @ts-expect-error tenant is not an option; it belongs under attributes
+    recorder.cache.hit({ tenant: 'acme' });
+  });
+
+  it('ignores options that are not an object, or attributes that are not one, with a diag warning, and still records', async () => {
+    const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+    const { meterProvider, reader } = privateMeter();
+    const recorder = createUsageRecorder({ meterProvider });
+    recorder.storage.set(10, 'ssd' as unknown as StorageOptions);
+    recorder.network.add(5, { attributes: 'tenant=acme' } as unknown as NetworkOptions);
+    expect(warn.mock.calls).toEqual([
+      [
+        'burnrate: recorder.storage.set: expected an options object such as { storageClass: ..., attributes: { ... } }, got "ssd"; it is ignored',
+      ],
+      [
+        'burnrate: recorder.network.add: attributes: expected an object such as { feature: \'search\' }, got "tenant=acme"; it is ignored',
+      ],
+    ]);
+    expect(await points(reader, METRIC.storageUsage)).toEqual([
+      { value: 10, attributes: { [ATTR.storageClass]: 'default' } },
+    ]);
+    expect(await total(reader, METRIC.networkIo)).toBe(5);
   });
 
   it('ignores invalid amounts with a diag error instead of throwing', async () => {

@@ -9,11 +9,23 @@ import type {
   UsageRecord,
 } from '../record/usage-record.js';
 import type { UsageInstruments } from '../recorder/instruments.js';
+import type { CheckOptions } from '../recorder/options.js';
 import { safely } from '../safe.js';
 
-/** What GPU work runs on. Keys other than these are caller attributes (feature, tenant, ...). */
-export interface GpuAttributes {
-  /** GPU model, e.g. `h100`, `a100-80gb`, `l4` (lower-cased, spaces become `-`). */
+/**
+ * Options of `recorder.gpu.track`, `start` and `reserve`: what the GPU work runs on, and (apart,
+ * under `attributes`) the caller attributes of its records. Only these keys are options; a caller
+ * attribute named like one (`model`, `count`, ...) goes under `attributes` and stays a caller
+ * attribute. An unknown key from JavaScript is ignored with a diag warning.
+ *
+ * @example
+ * recorder.gpu.track(
+ *   { gpu: 'h100', count: 8, market: 'spot', workload: 'fine_tune', attributes: { team: 'search' } },
+ *   () => train(),
+ * );
+ */
+export interface GpuOptions {
+  /** GPU model, e.g. `h100`, `a100-80gb`, `l4` (lower-cased, spaces become `-`). Required. */
   gpu: string;
   /** GPUs used at once. Default 1. */
   count?: number;
@@ -21,10 +33,21 @@ export interface GpuAttributes {
   market?: GpuMarket;
   /** What the work is (`inference`, `fine_tune`, `batch_embed`, ...). Default: none. */
   workload?: string;
-  /** The model served or trained, for cost per token of self-hosted models. Default: none. */
+  /**
+   * The model served or trained, for cost per token of self-hosted models; the
+   * `gen_ai.request.model` metric attribute and the record's `model`. Default: none.
+   */
   model?: string;
-  [caller: string]: string | number | boolean | undefined;
+  /**
+   * Caller attributes of this work (feature, tenant, ...): merged over the recorder's static
+   * attributes and the current `withAttributes` (these win), then through the cardinality guard,
+   * exactly like the caller attributes of an LLM call. Default: none.
+   */
+  attributes?: CallerAttributes;
 }
+
+/** The option keys of {@link GpuOptions} besides `attributes`. */
+const GPU_OPTION_KEYS: readonly (keyof GpuOptions)[] = ['gpu', 'count', 'market', 'workload', 'model'];
 
 /** Stops a started GPU measurement; returns the GPU-seconds recorded (0 after the first call). */
 export type StopGpu = () => number;
@@ -33,6 +56,8 @@ interface GpuMeterDeps {
   clock: Clock;
   instruments: UsageInstruments;
   resolve(extra?: CallerAttributes): Attributes;
+  /** Warns about unknown option keys and returns the caller attributes. */
+  checkOptions: CheckOptions;
   /** Guards a free-text value that becomes a metric attribute (the workload). */
   guardValue(key: string, value: string): string;
   emit(record: UsageRecord, metric: () => void): void;
@@ -61,8 +86,8 @@ export class GpuMeter {
   constructor(private readonly deps: GpuMeterDeps) {}
 
   /** Runs `fn` and records its wall time × count as GPU-seconds, also when it throws or rejects. */
-  track<T>(attrs: GpuAttributes, fn: () => T): T {
-    const stop = this.start(attrs);
+  track<T>(options: GpuOptions, fn: () => T): T {
+    const stop = this.begin('recorder.gpu.track', options);
     let result: T;
     try {
       result = fn();
@@ -80,11 +105,15 @@ export class GpuMeter {
   }
 
   /**
-   * Starts measuring; the returned function stops and records. Invalid attributes are reported to
+   * Starts measuring; the returned function stops and records. Invalid options are reported to
    * the diag logger (naming the field) and measure nothing: metering never throws into GPU work.
    */
-  start(attrs: GpuAttributes): StopGpu {
-    const base = safely('gpu.start', () => this.describe(attrs));
+  start(options: GpuOptions): StopGpu {
+    return this.begin('recorder.gpu.start', options);
+  }
+
+  private begin(method: string, options: GpuOptions): StopGpu {
+    const base = safely(method, () => this.describe(method, options));
     if (!base) return () => 0;
     const startMs = this.deps.clock.now();
     let stopped = false;
@@ -100,11 +129,11 @@ export class GpuMeter {
   /**
    * Holds GPUs until `release()`: `burnrate.gpu.allocated` rises by `count`, and GPU-seconds
    * accrue on a timer, on `accrue()`/`forceFlush()` and at release. `release` returns the
-   * reservation's GPU-seconds from reserve to release (0 on later calls). Invalid attributes are
+   * reservation's GPU-seconds from reserve to release (0 on later calls). Invalid options are
    * reported to the diag logger and reserve nothing.
    */
-  reserve(attrs: GpuAttributes): () => number {
-    const base = safely('gpu.reserve', () => this.describe(attrs));
+  reserve(options: GpuOptions): () => number {
+    const base = safely('recorder.gpu.reserve', () => this.describe('recorder.gpu.reserve', options));
     if (!base) return () => 0;
     const id = `r${this.nextId++}`;
     const r: Reservation = { id, base, metricAttrs: this.metricAttrs(base), lastMs: this.deps.clock.now() };
@@ -188,15 +217,15 @@ export class GpuMeter {
     this.deps.emit(record, () => this.deps.instruments.gpuTime.add(gpuSeconds, metricAttrs));
   }
 
-  private describe(attrs: GpuAttributes): Reservation['base'] {
+  private describe(method: string, options: GpuOptions): Reservation['base'] {
+    const caller = this.deps.checkOptions(method, options, GPU_OPTION_KEYS);
     const {
       gpu,
       count = 1,
       market = 'on_demand',
       workload,
       model,
-      ...caller
-    } = attrs ?? ({} as GpuAttributes);
+    } = typeof options === 'object' && options !== null ? options : ({} as Partial<GpuOptions>);
     if (typeof gpu !== 'string' || gpu.trim() === '') {
       throw new TypeError(
         `gpu: expected a GPU model such as "h100" or "a100-80gb", got ${JSON.stringify(gpu)}`,
@@ -216,7 +245,7 @@ export class GpuMeter {
       market,
     };
     if (workload !== undefined) base.workload = this.deps.guardValue(ATTR.workload, String(workload));
-    if (model !== undefined) base.model = model;
+    if (model !== undefined) base.model = String(model);
     return base;
   }
 

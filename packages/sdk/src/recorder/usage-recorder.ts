@@ -15,6 +15,7 @@ import { safely } from '../safe.js';
 import { VERSION } from '../version.js';
 import { createUsageInstruments, type UsageInstruments } from './instruments.js';
 import { isNoopMeterProvider } from './noop-provider.js';
+import { createOptionChecker } from './options.js';
 import { ProcessorSet } from './processor-set.js';
 
 /** Options of {@link createUsageRecorder}. */
@@ -52,8 +53,65 @@ export type LlmCall = Omit<LlmUsageRecord, 'kind' | 'timeMs' | 'attributes'> & {
   attributes?: CallerAttributes;
 };
 
-/** Caller attributes plus known keys; the known keys are taken out, the rest are caller attributes. */
-type WithCaller<T> = T & { [key: string]: string | number | boolean | undefined };
+/**
+ * Options of `recorder.storage.set`. Only these keys are options; caller attributes go under
+ * `attributes`. An unknown key from JavaScript is ignored with a diag warning.
+ *
+ * @example recorder.storage.set(120e9, { storageClass: 'vector_db', attributes: { tenant: 'acme' } })
+ */
+export interface StorageOptions {
+  /** The storage class, priced per GB-month by the price card (`ssd`, `vector_db`, ...). Default `default`. */
+  storageClass?: string;
+  /**
+   * Caller attributes (feature, tenant, ...): merged over the recorder's static attributes and the
+   * current `withAttributes` (these win), then through the cardinality guard. Default: none.
+   */
+  attributes?: CallerAttributes;
+}
+
+/**
+ * Options of `recorder.network.add`. Only these keys are options; caller attributes go under
+ * `attributes`. An unknown key from JavaScript is ignored with a diag warning.
+ *
+ * @example recorder.network.add(bytes, { direction: 'receive', scope: 'inter_region', attributes: { feature: 'sync' } })
+ */
+export interface NetworkOptions {
+  /** Which way the bytes went (`network.io.direction`). Default `transmit`. */
+  direction?: 'transmit' | 'receive';
+  /** Where they went, priced per GB by the price card (`internet`, `inter_region`, ...). Default `internet`. */
+  scope?: string;
+  /**
+   * Caller attributes (feature, tenant, ...): merged over the recorder's static attributes and the
+   * current `withAttributes` (these win), then through the cardinality guard. Default: none.
+   */
+  attributes?: CallerAttributes;
+}
+
+/**
+ * Options of `recorder.cache.hit` and `recorder.cache.miss`: the LLM call a hit avoided (priced as
+ * savings). Only these keys are options; caller attributes go under `attributes`. An unknown key
+ * from JavaScript is ignored with a diag warning.
+ *
+ * @example recorder.cache.hit({ model: 'gpt-4o', provider: 'openai', attributes: { feature: 'faq' } })
+ */
+export interface CacheLookupOptions {
+  /**
+   * The model of the call a hit avoided (`gen_ai.request.model`); the cost processor prices a hit
+   * as the average priced call of this model so far. Default: none (the hit is counted, no savings).
+   */
+  model?: string;
+  /** The provider of that call; narrows the average to its calls. Default: none (any provider). */
+  provider?: string;
+  /**
+   * Caller attributes (feature, tenant, ...): merged over the recorder's static attributes and the
+   * current `withAttributes` (these win), then through the cardinality guard. Default: none.
+   */
+  attributes?: CallerAttributes;
+}
+
+const STORAGE_OPTION_KEYS: readonly (keyof StorageOptions)[] = ['storageClass'];
+const NETWORK_OPTION_KEYS: readonly (keyof NetworkOptions)[] = ['direction', 'scope'];
+const CACHE_OPTION_KEYS: readonly (keyof CacheLookupOptions)[] = ['model', 'provider'];
 
 /** Records usage metrics and hands every usage record to its processors. */
 export interface UsageRecorder {
@@ -61,30 +119,30 @@ export interface UsageRecorder {
   readonly clock: Clock;
   /** GPU metering: `track`, `start`, `reserve`. */
   readonly gpu: GpuMeter;
-  /** Storage levels: `set(bytes, { storageClass?, ...caller })`; storageClass default `default`. */
+  /** Storage levels: `set(bytes, { storageClass?, attributes? })`. */
   readonly storage: {
     /** Sets the bytes held now in a storage class (a level, not a delta). */
-    set(bytes: number, attrs?: WithCaller<{ storageClass?: string }>): void;
+    set(bytes: number, options?: StorageOptions): void;
   };
-  /**
-   * Network bytes: `add(bytes, { direction?, scope?, ...caller })`; direction default `transmit`,
-   * scope default `internet`.
-   */
+  /** Network bytes: `add(bytes, { direction?, scope?, attributes? })`. */
   readonly network: {
     /** Adds bytes moved. */
-    add(bytes: number, attrs?: WithCaller<{ direction?: 'transmit' | 'receive'; scope?: string }>): void;
+    add(bytes: number, options?: NetworkOptions): void;
   };
-  /** Application response-cache lookups; `model`/`provider` name the call a hit avoided. */
+  /** Application response-cache lookups: `hit({ model?, provider?, attributes? })`, `miss(...)`. */
   readonly cache: {
     /** Counts a lookup answered from the cache: an LLM call avoided. */
-    hit(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
+    hit(options?: CacheLookupOptions): void;
     /** Counts a lookup the cache could not answer. */
-    miss(attrs?: WithCaller<{ model?: string; provider?: string }>): void;
+    miss(options?: CacheLookupOptions): void;
   };
   /** Revenue in USD, for ROI. */
   readonly revenue: {
-    /** Adds revenue in USD. */
-    add(usd: number, attrs?: CallerAttributes): void;
+    /**
+     * Adds revenue in USD; `attributes` are caller attributes only (there are no options), as in
+     * OpenTelemetry's `counter.add(value, attributes)`. Default: no attributes.
+     */
+    add(usd: number, attributes?: CallerAttributes): void;
   };
   /** Records one LLM call: token and duration metrics, then the processors. Never throws. */
   recordLlm(call: LlmCall): void;
@@ -148,23 +206,13 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     processors.dispatch(record);
   };
 
-  const split = <K extends string>(
-    attrs: Record<string, unknown> | undefined,
-    known: readonly K[],
-  ): [Partial<Record<K, unknown>>, CallerAttributes] => {
-    const picked: Partial<Record<K, unknown>> = {};
-    const rest: Record<string, string | number | boolean | undefined> = {};
-    for (const [k, v] of Object.entries(attrs ?? {})) {
-      if ((known as readonly string[]).includes(k)) picked[k as K] = v;
-      else rest[k] = v as string | number | boolean | undefined;
-    }
-    return [picked, rest];
-  };
+  const checkOptions = createOptionChecker();
 
   const gpu = new GpuMeter({
     clock,
     instruments: inst,
     resolve,
+    checkOptions,
     guardValue,
     emit,
     accrualIntervalMs: options.gpuAccrualIntervalMs ?? 10_000,
@@ -175,11 +223,11 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     meterProvider,
     gpu,
     storage: {
-      set(bytes, attrs) {
+      set(bytes, options) {
         safely('storage.set', () => {
           if (!isNonNegative(bytes)) return invalid('storage.set', bytes);
-          const [known, caller] = split(attrs, ['storageClass'] as const);
-          const storageClass = guardValue(ATTR.storageClass, known.storageClass ?? 'default');
+          const caller = checkOptions('recorder.storage.set', options, STORAGE_OPTION_KEYS);
+          const storageClass = guardValue(ATTR.storageClass, options?.storageClass ?? 'default');
           const a = resolve(caller);
           emit({ kind: 'storage', timeMs: clock.now(), attributes: a, storageClass, bytes }, () =>
             inst.storage.record(bytes, { ...a, [ATTR.storageClass]: storageClass }),
@@ -188,12 +236,12 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
       },
     },
     network: {
-      add(bytes, attrs) {
+      add(bytes, options) {
         safely('network.add', () => {
           if (!isNonNegative(bytes)) return invalid('network.add', bytes);
-          const [known, caller] = split(attrs, ['direction', 'scope'] as const);
-          const direction = known.direction === 'receive' ? 'receive' : 'transmit';
-          const scope = guardValue(ATTR.networkScope, known.scope ?? 'internet');
+          const caller = checkOptions('recorder.network.add', options, NETWORK_OPTION_KEYS);
+          const direction = options?.direction === 'receive' ? 'receive' : 'transmit';
+          const scope = guardValue(ATTR.networkScope, options?.scope ?? 'internet');
           const a = resolve(caller);
           emit({ kind: 'network', timeMs: clock.now(), attributes: a, direction, scope, bytes }, () =>
             inst.network.add(bytes, { ...a, [ATTR.networkDirection]: direction, [ATTR.networkScope]: scope }),
@@ -202,14 +250,14 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
       },
     },
     cache: {
-      hit: (attrs) => cacheLookup('hit', attrs),
-      miss: (attrs) => cacheLookup('miss', attrs),
+      hit: (options) => cacheLookup('hit', options),
+      miss: (options) => cacheLookup('miss', options),
     },
     revenue: {
-      add(usd, attrs) {
+      add(usd, attributes) {
         safely('revenue.add', () => {
           if (!isNonNegative(usd)) return invalid('revenue.add', usd);
-          const a = resolve(attrs);
+          const a = resolve(attributes);
           emit({ kind: 'revenue', timeMs: clock.now(), attributes: a, usd }, () => inst.revenue.add(usd, a));
         });
       },
@@ -239,16 +287,13 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     },
   };
 
-  function cacheLookup(
-    result: 'hit' | 'miss',
-    attrs: WithCaller<{ model?: string; provider?: string }> | undefined,
-  ) {
+  function cacheLookup(result: 'hit' | 'miss', options: CacheLookupOptions | undefined) {
     safely(`cache.${result}`, () => {
-      const [known, caller] = split(attrs, ['model', 'provider'] as const);
+      const caller = checkOptions(`recorder.cache.${result}`, options, CACHE_OPTION_KEYS);
       const a = resolve(caller);
       const record: UsageRecord = { kind: 'cache', timeMs: clock.now(), attributes: a, result };
-      if (known.model !== undefined) record.model = String(known.model);
-      if (known.provider !== undefined) record.provider = String(known.provider);
+      if (options?.model !== undefined) record.model = String(options.model);
+      if (options?.provider !== undefined) record.provider = String(options.provider);
       const metricAttrs: OtelAttributes = { ...a, [ATTR.cacheResult]: result };
       if (record.model) metricAttrs[ATTR.requestModel] = record.model;
       emit(record, () => inst.cacheRequests.add(1, metricAttrs));
