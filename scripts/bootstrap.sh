@@ -22,4 +22,11 @@ if [ "${1:-}" = "--with-prometheus" ]; then
   fi
 fi
 
-pnpm install --frozen-lockfile --reporter=silent
+# The install is skipped when nothing it depends on changed since the last one (a stamp of the
+# lockfile, every package.json and the pnpm version), so `./scripts/demo.sh --help` answers at once.
+stamp=node_modules/.burnrate-install-stamp
+want="$(cat pnpm-lock.yaml package.json examples/package.json packages/*/package.json | sha256sum | cut -d' ' -f1) pnpm@$PNPM_VERSION"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+  pnpm install --frozen-lockfile --reporter=silent
+  printf '%s\n' "$want" > "$stamp"
+fi

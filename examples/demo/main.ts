@@ -15,7 +15,7 @@ import {
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
 import { setupBurnrate } from '@burnrate/node';
 import { COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
 import { type LocalStack, missingBinaries, startLocalStack } from './local-stack.js';
 import { showProgress } from './progress.js';
@@ -85,10 +85,23 @@ const program = new Command('burnrate-demo')
     'also start Prometheus and Alertmanager (Debian packages) with the rules generated from the card, and show the budget alerts they deliver',
     false,
   )
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit 2, like the burnrate CLI (1 means the demo itself failed); --help exits 0.
+  .exitOverride();
+
+/** Exit code 2 for usage errors (bad or unknown options), 0 for --help, as the burnrate CLI does. */
+function parseArguments(): boolean {
+  try {
+    program.parse();
+    return true;
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    return false;
+  }
+}
 
 async function main(): Promise<number> {
-  program.parse();
   const opts = program.opts<DemoOptions>();
   if (opts.realOpenai && !process.env['OPENAI_API_KEY']) {
     console.error(
@@ -325,12 +338,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  },
-);
+if (parseArguments())
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );

@@ -55,9 +55,9 @@ describe('the demo', () => {
     expect(out.capacity.map((c) => c.deployment)).toEqual(['llama-on-l4']);
   }, 90_000);
 
-  it('refuses a bad --duration with the flag, the value and exit code 1', async () => {
+  it('refuses a bad --duration with the flag, the value and usage exit code 2, like the CLI', async () => {
     const run = await runExample('demo', ['--duration', 'abc']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('--duration: expected a number > 0, got "abc"');
   });
 
