@@ -3,6 +3,8 @@
  * blocks, usable in-process: `main(argv, io)` returns the exit code.
  * @module
  */
+// The PromQL helpers the CLI's sources take (one implementation, in @burnrate/semconv).
+export { globPattern, type Matcher, matches, selector } from '@burnrate/semconv';
 export { type CapacityOptions, type CapacityPlan, runCapacity } from './commands/capacity.js';
 export { type CardSummary, type CheckOptions, runCheck, summarizeCard } from './commands/check.js';
 export {
@@ -18,8 +20,6 @@ export { CliError, EXIT, UsageError } from './errors.js';
 export { type CliIo, processIo } from './io.js';
 export { createProgram, main } from './program.js';
 export { PrometheusClient, type VectorSample } from './prometheus/http-api.js';
-export { globPattern, type Matcher, matches, selector } from './prometheus/matchers.js';
-export { LABELS, labelName, SERIES } from './prometheus/names.js';
 export {
   type CounterSource,
   ExpositionSource,

@@ -1,3 +1,4 @@
+import { parseDuration } from '@burnrate/semconv';
 import { UsageError } from './errors.js';
 
 /** Renders a value found on the command line for an error message: `"abc"`. */
@@ -80,13 +81,13 @@ export function httpUrlList(
   return (value, previous) => [...(previous ?? []), one(value)];
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-/** Seconds in a Prometheus duration such as `30d`, `6h`, `5m`, `90s`, `1w`; undefined if invalid. */
+/**
+ * Seconds in a single-unit Prometheus duration such as `30d`, `6h`, `5m`, `90s`, `1w`; undefined
+ * if invalid. Stricter than Prometheus (one positive whole number and one of s, m, h, d, w); the
+ * arithmetic is `@burnrate/semconv`'s {@link parseDuration}.
+ */
 export function durationSeconds(text: string): number | undefined {
-  const m = /^([1-9][0-9]*)([smhdw])$/.exec(text);
-  if (!m) return undefined;
-  return Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
+  return /^[1-9][0-9]*[smhdw]$/.test(text) ? parseDuration(text) : undefined;
 }
 
 /** A commander argument parser for a Prometheus duration (`30d`, `5m`); throws {@link UsageError}. */

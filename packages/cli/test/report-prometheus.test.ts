@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CostReport } from '@burnrate/cost-processor';
+import { LABEL as L, PROM as S } from '@burnrate/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS as L, SERIES as S } from '../src/index.js';
 import { runCli } from './helpers.js';
 import {
   type BackfilledPrometheus,
@@ -57,10 +57,10 @@ const DATA: BackfillSeries[] = [
     92.32,
   ),
   series(S.gpuTime, { [L.gpuModel]: 'a100-80gb', [L.gpuMarket]: 'on_demand' }, 0, 10_000, 96_400),
-  withFiveMinutes(S.durationCount, gpt4o, 0, 30_000),
-  withFiveMinutes(S.durationSum, gpt4o, 0, 15_000),
-  withFiveMinutes(S.durationCount, mini, 100, 400),
-  withFiveMinutes(S.durationSum, mini, 10, 70),
+  withFiveMinutes(S.inferenceDurationCount, gpt4o, 0, 30_000),
+  withFiveMinutes(S.inferenceDurationSum, gpt4o, 0, 15_000),
+  withFiveMinutes(S.inferenceDurationCount, mini, 100, 400),
+  withFiveMinutes(S.inferenceDurationSum, mini, 10, 70),
   series(S.requestCostCount, gpt4o, 0, 0, 30_000),
   series(S.requestCostCount, mini, 0, 0, 400),
   series(S.inputTokens, gpt4o, 0, 0, 600_000),
@@ -218,8 +218,8 @@ describe('burnrate capacity --prometheus (a real Prometheus over known data)', (
     expect(plan.measured).toEqual({
       prometheus: prom.url,
       window: '5m',
-      qpsQuery: `sum(rate(${S.durationCount}[5m]))`,
-      latencyQuery: `sum(rate(${S.durationSum}[5m])) / sum(rate(${S.durationCount}[5m]))`,
+      qpsQuery: `sum(rate(${S.inferenceDurationCount}[5m]))`,
+      latencyQuery: `sum(rate(${S.inferenceDurationSum}[5m])) / sum(rate(${S.inferenceDurationCount}[5m]))`,
     });
   });
 
@@ -236,7 +236,7 @@ describe('burnrate capacity --prometheus (a real Prometheus over known data)', (
       `  measured over 5m in Prometheus at ${prom.url} for deployment chat`,
     ]);
     expect(r.stdout).toContain(
-      `qps: sum(rate(${S.durationCount}{${L.requestModel}=~"(?i)gpt-4o",feature="chat"}[5m]))`,
+      `qps: sum(rate(${S.inferenceDurationCount}{${L.requestModel}=~"(?i)gpt-4o",feature="chat"}[5m]))`,
     );
   });
 
@@ -247,7 +247,7 @@ describe('burnrate capacity --prometheus (a real Prometheus over known data)', (
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `error: no ${S.durationCount} series matching {${L.requestModel}=~"(?i)llama-.*"}`,
+      `error: no ${S.inferenceDurationCount} series matching {${L.requestModel}=~"(?i)llama-.*"}`,
     );
   });
 

@@ -142,7 +142,7 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     instrument: 'Gauge',
     unit: '1',
     description: 'GPU utilization (0–1) from nvidia-smi',
-    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex],
     recordedBy: sdk,
   },
   {
@@ -150,7 +150,7 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     instrument: 'Gauge',
     unit: 'By',
     description: 'GPU memory used, from nvidia-smi',
-    attributes: [ATTR.gpuId, 'hw.name', 'hw.gpu.index'],
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex],
     recordedBy: sdk,
   },
   {

@@ -57,6 +57,10 @@ export const ATTR = {
   gpuMarket: 'burnrate.gpu.market',
   workload: 'burnrate.workload',
   gpuId: 'hw.id',
+  /** GPU product name as nvidia-smi reports it (`hw.gpu.*` gauges). */
+  gpuName: 'hw.name',
+  /** GPU index on its host as nvidia-smi reports it (`hw.gpu.*` gauges). */
+  gpuIndex: 'hw.gpu.index',
   storageClass: 'burnrate.storage.class',
   networkDirection: 'network.io.direction',
   networkScope: 'burnrate.network.scope',

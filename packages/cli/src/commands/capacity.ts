@@ -1,11 +1,10 @@
 import { type Deployment, loadPriceCard, requiredInstances } from '@burnrate/cost-processor';
+import { globPattern, LABEL, labelName, type Matcher, METRIC, PROM, selector } from '@burnrate/semconv';
 import { type Command, Option } from 'commander';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { duration, fraction, httpUrl, positiveNumber, wholeNumber } from '../options.js';
 import { PrometheusClient } from '../prometheus/http-api.js';
-import { globPattern, type Matcher, selector } from '../prometheus/matchers.js';
-import { LABELS, labelName, SERIES } from '../prometheus/names.js';
 
 /** Options of `burnrate capacity` after parsing. */
 export interface CapacityOptions {
@@ -47,7 +46,7 @@ export function addCapacityCommand(program: Command, io: CliIo): void {
     .summary('instances needed for a QPS and latency')
     .description(
       'Instances needed: ceil(qps × latency / (batch × utilization)). Give --qps and --latency, or ' +
-        '--prometheus to measure them from gen_ai.client.inference.duration over --window (all LLM calls, ' +
+        `--prometheus to measure them from ${METRIC.inferenceDuration} over --window (all LLM calls, ` +
         'or a deployment of the price card with --card and --deployment, which also supplies batch and ' +
         'utilization).',
     )
@@ -194,14 +193,14 @@ async function measured(options: CapacityOptions, url: string, io: CliIo): Promi
   }
   const matchers: Matcher[] = [];
   if (deployment?.model !== undefined) {
-    matchers.push({ label: LABELS.requestModel, op: '=~', value: globPattern(deployment.model) });
+    matchers.push({ label: LABEL.requestModel, op: '=~', value: globPattern(deployment.model) });
   }
   for (const [key, value] of Object.entries(deployment?.scope ?? {})) {
     matchers.push({ label: labelName(key), op: '=', value });
   }
   const window = options.window ?? DEFAULT_CAPACITY_WINDOW;
-  const count = `sum(rate(${selector(SERIES.durationCount, matchers)}[${window}]))`;
-  const sum = `sum(rate(${selector(SERIES.durationSum, matchers)}[${window}]))`;
+  const count = `sum(rate(${selector(PROM.inferenceDurationCount, matchers)}[${window}]))`;
+  const sum = `sum(rate(${selector(PROM.inferenceDurationSum, matchers)}[${window}]))`;
   const latencyQuery = `${sum} / ${count}`;
   const client = new PrometheusClient(url, io.fetch);
   const time = io.now() / 1000;
@@ -212,7 +211,7 @@ async function measured(options: CapacityOptions, url: string, io: CliIo): Promi
   const qps = qpsResult[0]?.value;
   if (qps === undefined) {
     throw new CliError(
-      `no ${SERIES.durationCount} series${matchers.length > 0 ? ` matching ${selector('', matchers)}` : ''} in Prometheus at ${client.baseUrl} over the last ${window}; check that it scrapes the burnrate /metrics endpoints${deployment ? ' and the deployment model and scope' : ''}`,
+      `no ${PROM.inferenceDurationCount} series${matchers.length > 0 ? ` matching ${selector('', matchers)}` : ''} in Prometheus at ${client.baseUrl} over the last ${window}; check that it scrapes the burnrate /metrics endpoints${deployment ? ' and the deployment model and scope' : ''}`,
     );
   }
   const latency = latencyResult[0]?.value;

@@ -1,7 +1,7 @@
+import { type Matcher, matches, selector } from '@burnrate/semconv';
 import { CliError } from '../errors.js';
 import type { PrometheusClient } from './http-api.js';
 import { describe } from './http-api.js';
-import { type Matcher, matches, selector } from './matchers.js';
 import { parsePrometheusText, type Sample } from './text-format.js';
 
 /** A sum of counter values for one group of labels. */

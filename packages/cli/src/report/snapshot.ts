@@ -13,7 +13,7 @@ import {
   type UnpricedUsage,
 } from '@burnrate/cost-processor';
 import type { GpuMarket } from '@burnrate/sdk';
-import { LABELS as L, SERIES as S } from '../prometheus/names.js';
+import { LABEL as L, labelName, PROM as S } from '@burnrate/semconv';
 import type { CounterSource, GroupSum } from '../prometheus/source.js';
 
 /** How to price each kind of unpriced usage (the processor's per-record detail is not in the metric). */
@@ -30,9 +30,6 @@ const UNPRICED_FIX: Readonly<Record<UnpricedReason, string>> = {
   no_price_for_market: 'add a price for that market under gpu: in the price card',
   unknown_network_scope: 'add the scope with its $/GB under network: in the price card',
 };
-
-/** The Prometheus label of an attribute key (`gen_ai.request.model` → `gen_ai_request_model`). */
-const labelName = (key: string): string => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
 const total = (groups: readonly GroupSum[]): number => groups.reduce((sum, g) => sum + g.value, 0);
 
@@ -72,7 +69,7 @@ export async function snapshotFromCounters(
   ] = await Promise.all([
     source.sumBy(S.cost, [L.component]),
     source.sumBy(S.cost, [L.priceSource]),
-    source.sumBy(S.durationCount, modelBy),
+    source.sumBy(S.inferenceDurationCount, modelBy),
     source.sumBy(S.requestCostCount, modelBy),
     Promise.all([
       source.sumBy(S.inputTokens, modelBy),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GpuMarket } from '@burnrate/sdk';
-import { isGlob, matchesPattern } from '@burnrate/semconv';
+import { isGlob, matchesPattern, parseDuration } from '@burnrate/semconv';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import tiers from '../../data/service-tiers.json' with { type: 'json' };
@@ -29,13 +29,14 @@ import type {
 export const DEFAULT_BUDGET_THRESHOLDS: readonly number[] = [0.5, 0.8, 1.0];
 
 const GPU_MARKETS: readonly GpuMarket[] = ['on_demand', 'spot', 'reserved'];
-const WINDOW_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_400, w: 604_800 };
 
-/** Parses a budget window such as `30d`, `12h`, `90m`, `1w` into seconds; undefined if invalid. */
+/**
+ * Parses a budget window such as `30d`, `12h`, `90m`, `1w` into seconds; undefined if invalid. A
+ * window is one positive whole number and one of m, h, d, w (no seconds, no compound durations);
+ * the arithmetic is `@burnrate/semconv`'s `parseDuration`.
+ */
 export function parseWindow(window: string): number | undefined {
-  const m = /^([1-9][0-9]*)(m|h|d|w)$/.exec(window);
-  if (!m) return undefined;
-  return Number(m[1]) * (WINDOW_SECONDS[m[2] ?? ''] ?? 0);
+  return /^[1-9][0-9]*[mhdw]$/.test(window) ? parseDuration(window) : undefined;
 }
 
 /** True when `value` is an already loaded {@link PriceCard}. */

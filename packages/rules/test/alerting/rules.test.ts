@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { formatDuration, selector } from '@burnrate/semconv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -46,24 +45,6 @@ describe('PromQL helpers', () => {
       '1234.50',
       '72000.00',
     ]);
-  });
-
-  it('formats durations with the largest whole unit', () => {
-    expect([2_592_000, 86_400, 5400, 300, 90, 0].map(formatDuration)).toEqual([
-      '30d',
-      '1d',
-      '90m',
-      '5m',
-      '90s',
-      '0s',
-    ]);
-  });
-
-  it('turns scope keys into label names, sorts them and escapes values', () => {
-    expect(selector('m', { tenant: 'a"b', 'gen_ai.request.model': 'gpt-4o' })).toBe(
-      'm{gen_ai_request_model="gpt-4o",tenant="a\\"b"}',
-    );
-    expect(selector('m', {})).toBe('m');
   });
 });
 
