@@ -166,3 +166,39 @@ describe('a price card file that is empty or not valid YAML or JSON is refused w
     expect(loadPriceCard(path).models.map((m) => m.pattern)).toEqual(['m']);
   });
 });
+
+describe('absurd values are refused with the bound in the message', () => {
+  it('refuses a token price of 1e308, which made report().totalUsd Infinity, naming the bound', () => {
+    expect(fromObject({ models: { 'my-ft': { input: 1e308, output: 1 } } })).toEqual([
+      'models["my-ft"].input: expected at most 100000 (USD per `per_tokens` input tokens), got 1e+308 — fix: check the unit: write a plain number such as 2.5; larger values cannot be real prices',
+    ]);
+  });
+
+  it('refuses GPU, storage, network, fixed, budget and multiplier values past their bounds', () => {
+    const issues = fromObject({
+      gpu: { h100: { spot: 20_000 } },
+      storage: { ssd: 5_000 },
+      network: { internet: 2_000 },
+      fixed: [{ name: 'db', usd_per_month: 2e9 }],
+      budgets: [{ name: 'b', amount: 2e12, window: '30d' }],
+      multipliers: [{ factor: 1_000 }],
+    });
+    expect(issues.map((i) => i.split(' — ')[0])).toEqual([
+      'multipliers[0].factor: expected at most 100 (multiplier on the catalog price), got 1000',
+      'gpu.h100.spot: expected at most 10000 (USD per GPU-hour, spot), got 20000',
+      'storage.ssd: expected at most 1000 (USD per GB-month), got 5000',
+      'network.internet: expected at most 1000 (USD per GB), got 2000',
+      'fixed[0].usd_per_month: expected at most 1000000000 (USD per 30-day month), got 2000000000',
+      'budgets[0].amount: expected at most 1000000000000 (USD), got 2000000000000',
+    ]);
+  });
+
+  it('refuses a window of 99999999999999999999d, allowing at most ten years', () => {
+    expect(fromObject({ budgets: [{ name: 'b', amount: 10, window: '99999999999999999999d' }] })).toEqual([
+      'budgets[0].window: expected a window of at most 3650d (ten years), got "99999999999999999999d" — fix: write e.g. 30d, or 365d for a yearly budget',
+    ]);
+    expect(
+      loadPriceCard({ budgets: [{ name: 'b', amount: 10, window: '3650d' }] }).budgets[0]?.windowSeconds,
+    ).toBe(3650 * 86_400);
+  });
+});

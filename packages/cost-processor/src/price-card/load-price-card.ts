@@ -379,7 +379,8 @@ function specificFix(path: readonly PropertyKey[], value: unknown, expected: str
     const receive = typeof v.receive === 'number' ? v.receive : 0;
     return `give both directions: \`${String(last)}: { transmit: ${transmit}, receive: ${receive} }\` (or one number for both)`;
   }
-  if (last === 'window') {
+  // A well-formed window past the bound keeps the schema's fix (a shorter window), not a rewrite.
+  if (last === 'window' && !expected.includes('at most')) {
     const w = windowFromText(value);
     return w
       ? `write ${w} (a whole number followed by m, h, d or w; a month is 30d)`

@@ -1,3 +1,4 @@
+import { parseDuration } from '@burnrate/semconv';
 import { z } from 'zod';
 
 /**
@@ -8,14 +9,51 @@ function msg(expected: string, fix: string): string {
   return `${expected}|${fix}`;
 }
 
-function positive(what: string, example: string): z.ZodNumber {
-  const m = msg(`expected a positive number (${what})`, `write a plain number such as ${example}`);
-  return z.number({ error: m }).positive({ error: m }).finite({ error: m });
+/**
+ * Upper bounds of what a card may say, far above any real price but low enough that sums of
+ * millions of calls stay finite and exact to the cent (a price of 1e308 made totals Infinity).
+ */
+export const CARD_BOUNDS = {
+  /** USD per `per_tokens` tokens (a million by default): $100,000 per 1M is $0.10 a token. */
+  tokenPrice: 100_000,
+  /** USD per GPU-hour. */
+  gpuHour: 10_000,
+  /** USD per GB (storage per month, network per GB moved). */
+  perGb: 1_000,
+  /** USD per month of one fixed cost. */
+  fixedMonthly: 1e9,
+  /** USD of one budget. */
+  budget: 1e12,
+  /** A multiplier on the catalog price. */
+  factor: 100,
+  /** The longest budget window, in days (ten years). */
+  windowDays: 3650,
+} as const;
+
+/** The message of a value above its bound: the bound is in it. */
+function atMost(max: number, what: string, example: string): string {
+  return msg(
+    `expected at most ${max} (${what})`,
+    `check the unit: write a plain number such as ${example}; larger values cannot be real prices`,
+  );
 }
 
-function nonNegative(what: string, example: string): z.ZodNumber {
+function positive(what: string, example: string, max: number): z.ZodNumber {
+  const m = msg(`expected a positive number (${what})`, `write a plain number such as ${example}`);
+  return z
+    .number({ error: m })
+    .positive({ error: m })
+    .finite({ error: m })
+    .max(max, { error: atMost(max, what, example) });
+}
+
+function nonNegative(what: string, example: string, max: number): z.ZodNumber {
   const m = msg(`expected a number ≥ 0 (${what})`, `write a plain number such as ${example}`);
-  return z.number({ error: m }).nonnegative({ error: m }).finite({ error: m });
+  return z
+    .number({ error: m })
+    .nonnegative({ error: m })
+    .finite({ error: m })
+    .max(max, { error: atMost(max, what, example) });
 }
 
 function name(what: string, example: string): z.ZodString {
@@ -24,10 +62,18 @@ function name(what: string, example: string): z.ZodString {
 }
 
 const tokenPrices = {
-  input: nonNegative('USD per `per_tokens` input tokens', '2.5'),
-  cached_input: nonNegative('USD per `per_tokens` cached input tokens', '1.25').optional(),
-  cache_write: nonNegative('USD per `per_tokens` cache-write tokens', '3.75').optional(),
-  output: nonNegative('USD per `per_tokens` output tokens', '10'),
+  input: nonNegative('USD per `per_tokens` input tokens', '2.5', CARD_BOUNDS.tokenPrice),
+  cached_input: nonNegative(
+    'USD per `per_tokens` cached input tokens',
+    '1.25',
+    CARD_BOUNDS.tokenPrice,
+  ).optional(),
+  cache_write: nonNegative(
+    'USD per `per_tokens` cache-write tokens',
+    '3.75',
+    CARD_BOUNDS.tokenPrice,
+  ).optional(),
+  output: nonNegative('USD per `per_tokens` output tokens', '10', CARD_BOUNDS.tokenPrice),
 };
 
 /** Schema of a long-context tier of an explicit model price. */
@@ -60,7 +106,7 @@ export const multiplierSchema = z.strictObject({
   model: name('model name or glob (`*` matches anything)', '"gpt-4o*"').optional(),
   provider: name('catalog provider id or the record provider', '"openai"').optional(),
   service_tier: name('service tier reported by the provider', '"batch", "flex" or "priority"').optional(),
-  factor: positive('multiplier on the catalog price', '0.8 (20 % off) or 0.5 (batch)'),
+  factor: positive('multiplier on the catalog price', '0.8 (20 % off) or 0.5 (batch)', CARD_BOUNDS.factor),
   max_input_tokens: z
     .number({ error: msg('expected a whole number of input tokens', 'write e.g. 128000') })
     .int({ error: msg('expected a whole number of input tokens', 'write e.g. 128000') })
@@ -70,18 +116,18 @@ export const multiplierSchema = z.strictObject({
 
 /** Schema of a GPU price entry: USD per GPU-hour per market. */
 export const gpuPriceSchema = z.strictObject({
-  on_demand: positive('USD per GPU-hour, on-demand', '3.43').optional(),
-  spot: positive('USD per GPU-hour, spot', '1.30').optional(),
-  reserved: positive('USD per GPU-hour, reserved / committed', '2.10').optional(),
+  on_demand: positive('USD per GPU-hour, on-demand', '3.43', CARD_BOUNDS.gpuHour).optional(),
+  spot: positive('USD per GPU-hour, spot', '1.30', CARD_BOUNDS.gpuHour).optional(),
+  reserved: positive('USD per GPU-hour, reserved / committed', '2.10', CARD_BOUNDS.gpuHour).optional(),
 });
 
 /** Schema of a network price: one number for both directions or per direction. */
 export const networkPriceSchema = z.union(
   [
-    nonNegative('USD per GB', '0.09'),
+    nonNegative('USD per GB', '0.09', CARD_BOUNDS.perGb),
     z.strictObject({
-      transmit: nonNegative('USD per GB sent', '0.09'),
-      receive: nonNegative('USD per GB received', '0'),
+      transmit: nonNegative('USD per GB sent', '0.09', CARD_BOUNDS.perGb),
+      receive: nonNegative('USD per GB received', '0', CARD_BOUNDS.perGb),
     }),
   ],
   {
@@ -95,8 +141,11 @@ export const networkPriceSchema = z.union(
 /** Schema of a fixed monthly cost. */
 export const fixedCostSchema = z.strictObject({
   name: name('fixed cost name', '"vector-db"'),
-  usd_per_month: positive('USD per 30-day month', '500'),
+  usd_per_month: positive('USD per 30-day month', '500', CARD_BOUNDS.fixedMonthly),
 });
+
+/** A budget window: one positive whole number and m, h, d or w. */
+const WINDOW = /^[1-9][0-9]*(m|h|d|w)$/;
 
 const windowMessage = msg(
   'expected a window such as 30d, 7d, 1d, 12h or 90m',
@@ -113,8 +162,17 @@ export const budgetSchema = z.strictObject({
         'it becomes a Prometheus label value and rule name; e.g. "search-monthly"',
       ),
     }),
-  amount: positive('USD', '10000'),
-  window: z.string({ error: windowMessage }).regex(/^[1-9][0-9]*(m|h|d|w)$/, { error: windowMessage }),
+  amount: positive('USD', '10000', CARD_BOUNDS.budget),
+  window: z
+    .string({ error: windowMessage })
+    .regex(WINDOW, { error: windowMessage })
+    // Only for windows the regex accepted (it reports the others), so each bad window has one issue.
+    .refine((w) => !WINDOW.test(w) || (parseDuration(w) ?? 0) <= CARD_BOUNDS.windowDays * 86_400, {
+      error: msg(
+        `expected a window of at most ${CARD_BOUNDS.windowDays}d (ten years)`,
+        'write e.g. 30d, or 365d for a yearly budget',
+      ),
+    }),
   scope: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, {
@@ -158,7 +216,7 @@ export const deploymentSchema = z.strictObject({
   scope: z
     .record(z.string(), z.string({ error: msg('expected a label value (string)', 'quote it') }))
     .optional(),
-  window_seconds: positive('seconds of traffic to average over', '60').optional(),
+  window_seconds: positive('seconds of traffic to average over', '60', 86_400).optional(),
 });
 
 /** Schema of a price card file (YAML or JSON), snake_case keys. */
@@ -175,7 +233,7 @@ export const priceCardSchema = z.strictObject({
     .array(multiplierSchema, { error: msg('expected a list of rules', 'write `- { factor: 0.8 }` items') })
     .optional(),
   gpu: z.record(z.string().min(1), gpuPriceSchema).optional(),
-  storage: z.record(z.string().min(1), nonNegative('USD per GB-month', '0.10')).optional(),
+  storage: z.record(z.string().min(1), nonNegative('USD per GB-month', '0.10', CARD_BOUNDS.perGb)).optional(),
   network: z.record(z.string().min(1), networkPriceSchema).optional(),
   fixed: z
     .array(fixedCostSchema, {
