@@ -63,7 +63,7 @@ export function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {}): Nv
 
   const callback = async (result: import('@opentelemetry/api').BatchObservableResult): Promise<void> => {
     for (const g of await sample()) {
-      const attrs = { [ATTR.gpuId]: g.uuid, 'hw.name': g.name, 'hw.gpu.index': g.index };
+      const attrs = { [ATTR.gpuId]: g.uuid, [ATTR.gpuName]: g.name, [ATTR.gpuIndex]: g.index };
       result.observe(utilization, g.utilization, attrs);
       result.observe(memory, g.memoryUsedBytes, attrs);
     }
