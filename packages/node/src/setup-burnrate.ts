@@ -108,18 +108,14 @@ export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrat
   const costOptions: CostProcessorOptions = {
     ...(options.priceCard !== undefined && { priceCard: options.priceCard }),
   };
-  // Built first: an invalid card throws before a port is taken.
+  // Built first: an invalid card throws before anything is started.
   const costs = givenCosts ?? createCostProcessor(costOptions);
 
   const readers: MetricReader[] = [];
   let exporter: PrometheusExporter | undefined;
-  let served: ServedMetrics | undefined;
   if (options.prometheus !== false) {
-    const p = options.prometheus ?? {};
     exporter = new PrometheusExporter({ preventServerStart: true });
     readers.push(exporter);
-    if (p.serve !== false)
-      served = await serveMetrics(exporter, p.host ?? '127.0.0.1', p.port ?? 9464, p.endpoint ?? '/metrics');
   }
   const otlp = options.otlp;
   if (otlp !== false && (otlp !== undefined || env.otlpConfigured)) {
@@ -151,6 +147,18 @@ export async function setupBurnrate(options: SetupOptions = {}): Promise<Burnrat
     ...(options.logger && { logger: options.logger }),
     legacyMetrics: options.legacyMetrics ?? false,
   });
+  // Served last: invalid options above throw before a port is taken.
+  let served: ServedMetrics | undefined;
+  const p = options.prometheus === false ? undefined : (options.prometheus ?? {});
+  if (exporter && p && p.serve !== false) {
+    try {
+      served = await serveMetrics(exporter, p.host ?? '127.0.0.1', p.port ?? 9464, p.endpoint ?? '/metrics');
+    } catch (error) {
+      await recorder.shutdown();
+      await meterProvider.shutdown();
+      throw error;
+    }
+  }
   let closed = false;
   return {
     recorder,

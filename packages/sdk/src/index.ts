@@ -14,6 +14,7 @@ export {
   type CardinalityOptions,
   DEFAULT_ALLOWED_ATTRIBUTES,
   OVERFLOW_VALUE,
+  REDACTED_VALUE,
 } from './attributes/cardinality-guard.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
 export { BurnrateError } from './errors.js';

@@ -1,5 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import type { Attributes } from '../record/usage-record.js';
+import { assertLabelKeys } from './label-keys.js';
+import { looksSensitive } from './sensitive-values.js';
 
 /** Options of the {@link CardinalityGuard}. */
 export interface CardinalityOptions {
@@ -16,6 +18,12 @@ export interface CardinalityOptions {
   maxValuesPerAttribute?: number;
   /** Longest string value kept; longer values are cut. Default 128 characters. */
   maxValueLength?: number;
+  /**
+   * Keep values that look like an email address or a secret (API keys, bearer tokens, JWTs, long
+   * random tokens). By default they become {@link REDACTED_VALUE}, with one warning per key, since a
+   * label value is stored and shown everywhere. Default false.
+   */
+  keepSensitiveValues?: boolean;
 }
 
 /** Caller attribute keys allowed by default. */
@@ -35,6 +43,9 @@ export const DEFAULT_ALLOWED_ATTRIBUTES: readonly string[] = [
 /** The value that replaces attribute values past the per-attribute cap. */
 export const OVERFLOW_VALUE = 'other';
 
+/** The value that replaces attribute values that look like an email address or a secret. */
+export const REDACTED_VALUE = 'redacted';
+
 /**
  * Keys that never become attributes, whatever the allow-list says: prompt and completion text,
  * credentials and request ids are unbounded or secret.
@@ -50,8 +61,11 @@ export class CardinalityGuard {
   private readonly allowed: Set<string>;
   private readonly maxValues: number;
   private readonly maxLength: number;
+  private readonly keepSensitive: boolean;
   private readonly seen = new Map<string, Set<string | number | boolean>>();
   private readonly warned = new Set<string>();
+  /** Label name → attribute key of every allowed key, so two keys never share a label. */
+  private readonly labels = new Map<string, string>();
 
   constructor(options: CardinalityOptions = {}, alwaysAllowed: Iterable<string> = []) {
     const max = options.maxValuesPerAttribute ?? 100;
@@ -68,7 +82,11 @@ export class CardinalityGuard {
     }
     this.maxValues = max;
     this.maxLength = len;
-    this.allowed = new Set([...(options.allow ?? DEFAULT_ALLOWED_ATTRIBUTES), ...alwaysAllowed]);
+    this.keepSensitive = options.keepSensitiveValues ?? false;
+    const always = [...alwaysAllowed];
+    assertLabelKeys('cardinality.allow', options.allow ?? DEFAULT_ALLOWED_ATTRIBUTES, this.labels);
+    assertLabelKeys('attributes', always, this.labels);
+    this.allowed = new Set([...(options.allow ?? DEFAULT_ALLOWED_ATTRIBUTES), ...always]);
     for (const key of this.allowed) {
       if (FORBIDDEN_KEY.test(key)) {
         throw new TypeError(
@@ -78,8 +96,14 @@ export class CardinalityGuard {
     }
   }
 
-  /** Allows more keys (static attributes given by configuration, such as a wrapper's). */
+  /**
+   * Allows more keys (static attributes given by configuration, such as a wrapper's).
+   *
+   * @throws BurnrateError for a key that cannot be a Prometheus label (see `assertLabelKeys`).
+   */
   allow(keys: Iterable<string>): void {
+    const list = [...keys].filter((key) => !FORBIDDEN_KEY.test(key));
+    assertLabelKeys('attributes', list, this.labels);
     for (const key of keys) {
       if (!FORBIDDEN_KEY.test(key)) this.allowed.add(key);
       else
@@ -128,6 +152,14 @@ export class CardinalityGuard {
       this.seen.set(key, values);
     }
     if (values.has(value)) return value;
+    // Only values not seen before are checked, so the hot path stays a Set lookup.
+    if (!this.keepSensitive && typeof value === 'string' && looksSensitive(value)) {
+      this.warnOnce(
+        `${key}:sensitive`,
+        `attribute "${key}" had a value that looks like an email address or a secret; it became "${REDACTED_VALUE}" (cardinality.keepSensitiveValues: true keeps such values)`,
+      );
+      return REDACTED_VALUE;
+    }
     if (values.size >= this.maxValues) {
       this.warnOnce(
         `${key}:cap`,
