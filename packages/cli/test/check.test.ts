@@ -20,7 +20,7 @@ describe('burnrate check', () => {
     expect(r.stdout).toContain('Exit codes: 0 valid, 1 invalid (every error listed), 2 usage error.');
   });
 
-  it('summarizes a valid card: explicit prices, GPUs from the card, budgets with scope and thresholds', async () => {
+  it('summarizes a valid card: explicit prices, GPUs from the card, budgets with scope and thresholds, and the scoped attributes the guard always keeps', async () => {
     const path = card(
       'good.yaml',
       [
@@ -31,6 +31,7 @@ describe('burnrate check', () => {
         'budgets:',
         '  - { name: all-monthly, amount: 500, window: 30d }',
         '  - { name: search-daily, amount: 5, window: 1d, scope: { feature: search }, thresholds: [0.8, 1.0] }',
+        '  - { name: acme-weekly, amount: 50, window: 7d, scope: { customer: acme } }',
         '',
       ].join('\n'),
     );
@@ -46,9 +47,11 @@ describe('burnrate check', () => {
     expect(lines.slice(1)).toEqual([
       '  models: 1 explicit price (acme-llm), 0 aliases, 0 multiplier rules; the rest from the catalog',
       '  GPUs: 10 priced, from the card: a100',
-      '  budgets: 2',
+      '  budgets: 3',
       '    all-monthly: $500 per 30d, alerts at 50 %, 80 %, 100 %',
       '    search-daily: $5 per 1d feature=search, alerts at 80 %, 100 %',
+      '    acme-weekly: $50 per 7d customer=acme, alerts at 50 %, 80 %, 100 %',
+      '  always kept by the cardinality guard: feature=search, customer=acme; customer added to its allow-list (so these budgets see their spend)',
       '',
     ]);
   });

@@ -2,7 +2,7 @@ import { createManualClock, createUsageRecorder } from '@burnrate/sdk';
 import { COST_METRIC } from '@burnrate/semconv';
 import { describe, expect, it } from 'vitest';
 import { createCostProcessor } from '../src/index.js';
-import { points, reservation, testMeter, total } from './helpers.js';
+import { llm, points, reservation, testMeter, total } from './helpers.js';
 
 describe('a cost processor added to a recorder', () => {
   it('accrues fixed and storage costs on the recorder clock when it was given none', async () => {
@@ -52,5 +52,43 @@ describe('a cost processor added to a recorder', () => {
     expect(costs.report().components.gpu.usd).toBeCloseTo(1, 12);
     costs.onUsage(reservation('held', 'l4', 4, 'reserved'));
     expect(total(await points(reader, COST_METRIC.gpuHourlyCost))).toBe(2);
+  });
+});
+
+describe('budgets can always fire: the attributes they are scoped on are kept by the recorder guard', () => {
+  /** A gpt-4o call of 1M input tokens ($2.50) by the caller attributes in effect. */
+  const call = (recorder: ReturnType<typeof createUsageRecorder>, attributes: Record<string, string>) =>
+    recorder.recordLlm({
+      ...llm('gpt-4o', { input: 1_000_000 }),
+      attributes: recorder.captureAttributes(attributes),
+    });
+
+  it('keeps a scope key the allow-list does not name, so a budget on customer=acme sees its spend', async () => {
+    const { meterProvider, reader } = testMeter();
+    const costs = createCostProcessor({
+      priceCard: { budgets: [{ name: 'acme', amount: 100, window: '30d', scope: { customer: 'acme' } }] },
+    });
+    const recorder = createUsageRecorder({ meterProvider, processors: [costs], logger: { warn: () => {} } });
+    call(recorder, { customer: 'acme', feature: 'search' });
+    call(recorder, { customer: 'acme', feature: 'chat' });
+    expect(total(await points(reader, COST_METRIC.cost), { customer: 'acme' })).toBeCloseTo(5, 12);
+  });
+
+  it('keeps the scoped user of a per-user budget even past the cap of distinct values', async () => {
+    const { meterProvider, reader } = testMeter();
+    const costs = createCostProcessor({
+      priceCard: { budgets: [{ name: 'zoe', amount: 10, window: '1d', scope: { user: 'zoe' } }] },
+    });
+    const recorder = createUsageRecorder({
+      meterProvider,
+      processors: [costs],
+      cardinality: { maxValuesPerAttribute: 3 },
+      logger: { warn: () => {} },
+    });
+    for (const user of ['a', 'b', 'c', 'd', 'zoe']) call(recorder, { user });
+    const cost = await points(reader, COST_METRIC.cost);
+    expect(total(cost, { user: 'zoe' })).toBeCloseTo(2.5, 12);
+    // The cap still holds for everyone else: zoe took one of the three places, so c and d are other.
+    expect(total(cost, { user: 'other' })).toBeCloseTo(5, 12);
   });
 });

@@ -1,4 +1,6 @@
 import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
+import { DEFAULT_ALLOWED_ATTRIBUTES } from '@burnrate/sdk';
+import { ATTR } from '@burnrate/semconv';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { renderRuleFiles } from './rules.js';
@@ -106,9 +108,32 @@ export function runCheck(options: CheckOptions, io: CliIo): void {
     `  GPUs: ${s.gpus.total} priced${s.gpus.fromCard.length > 0 ? `, from the card: ${s.gpus.fromCard.join(', ')}` : ' (defaults)'}`,
     `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}`).join('')}`,
   ];
+  const kept = keptScopes(card);
+  if (kept.length > 0) lines.push(`  ${kept}`);
   if (s.deployments.length > 0) lines.push(`  deployments: ${s.deployments.join(', ')}`);
   if (s.fixedCosts.length > 0) {
     lines.push(`  fixed costs: ${s.fixedCosts.map((f) => `${f.name} $${f.usdPerMonth}/month`).join(', ')}`);
   }
   io.stdout(`${lines.join('\n')}\n`);
+}
+
+/**
+ * The scope values the cost processor makes the recorder's cardinality guard always keep (a budget
+ * on a dropped key, or on a value folded into `other`, would stay at $0), and the keys it adds to the
+ * allow-list; empty when no budget or deployment is scoped on a caller attribute.
+ */
+function keptScopes(card: PriceCard): string {
+  const own = new Set<string>(Object.values(ATTR));
+  const pairs = new Set<string>();
+  const added = new Set<string>();
+  for (const { scope } of [...card.budgets, ...card.deployments]) {
+    for (const [key, value] of Object.entries(scope)) {
+      if (own.has(key)) continue;
+      pairs.add(`${key}=${value}`);
+      if (!DEFAULT_ALLOWED_ATTRIBUTES.includes(key)) added.add(key);
+    }
+  }
+  if (pairs.size === 0) return '';
+  const allow = added.size > 0 ? `; ${[...added].join(', ')} added to its allow-list` : '';
+  return `always kept by the cardinality guard: ${[...pairs].join(', ')}${allow} (so these budgets see their spend)`;
 }

@@ -7,6 +7,7 @@ import {
   type UsageProcessor,
   type UsageRecord,
 } from '@burnrate/sdk';
+import { ATTR } from '@burnrate/semconv';
 import type { MeterProvider } from '@opentelemetry/api';
 import { CapacityTracker, type DeploymentCapacity } from '../capacity/capacity-tracker.js';
 import { CostLedger } from '../internal/ledger/ledger.js';
@@ -123,6 +124,16 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     priceCard: card,
     start(context) {
       logger ??= context.logger;
+      // Budgets and deployments select spend by caller attributes: those keys and values must
+      // never be dropped or folded into `other` by the recorder's guard, or the budget stays at $0.
+      try {
+        context.keepAttributeValues(scopedValues(card));
+      } catch (error) {
+        warnings.warn(
+          'scope',
+          `a budget or deployment scope cannot be kept as an attribute: ${String(error)}`,
+        );
+      }
       if (given === undefined && !recorded) {
         // Adopt the recorder's clock (a manual one in tests) before anything was accounted.
         clock = () => context.clock.now();
@@ -213,6 +224,19 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     },
   };
   return processor;
+}
+
+/** The caller attribute values the card's budgets and deployments are scoped on (not burnrate's own keys). */
+function scopedValues(card: PriceCard): Record<string, string[]> {
+  const own = new Set<string>(Object.values(ATTR));
+  const out: Record<string, string[]> = {};
+  for (const { scope } of [...card.budgets, ...card.deployments]) {
+    for (const [key, value] of Object.entries(scope)) {
+      if (own.has(key)) continue;
+      (out[key] ??= []).push(value);
+    }
+  }
+  return out;
 }
 
 /** One storage level per class and attribute set (storage levels change rarely: not a hot path). */

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { BurnrateError } from '../errors.js';
 import type { Attributes } from '../record/usage-record.js';
 import { assertLabelKeys } from './label-keys.js';
 import { looksSensitive } from './sensitive-values.js';
@@ -112,6 +113,28 @@ export class CardinalityGuard {
           `attribute "${key}" may carry prompt text, secrets or request ids and is never allowed`,
         );
     }
+  }
+
+  /**
+   * Always keeps `values` of `key` (a budget's scope, for one): the key joins the allow-list and the
+   * values are kept whatever the cap, since a budget on a dropped or folded value could never fire.
+   *
+   * @throws BurnrateError for a key that cannot be a Prometheus label, or one that may carry secrets.
+   */
+  keep(key: string, values: readonly string[]): void {
+    if (FORBIDDEN_KEY.test(key)) {
+      throw new BurnrateError(
+        `"${key}" may carry prompt text, secrets or request ids and can never be a metric attribute; scope on another attribute`,
+      );
+    }
+    assertLabelKeys('attributes', [key], this.labels);
+    this.allowed.add(key);
+    let seen = this.seen.get(key);
+    if (!seen) {
+      seen = new Set();
+      this.seen.set(key, seen);
+    }
+    for (const v of values) seen.add(v);
   }
 
   /** Returns the guarded copy of `attrs`; unknown keys dropped, overflowing values replaced. */

@@ -22,6 +22,14 @@ export interface ProcessorContext {
   readonly logger: BurnrateLogger;
   /** The processors attached before this one, so a processor can refuse to record the same metrics twice. */
   peers(): readonly UsageProcessor[];
+  /**
+   * Makes the recorder's cardinality guard always keep these caller attribute keys and values (for
+   * example the scopes of budgets): the keys join the allow-list and the values are never dropped or
+   * folded into `other`, so what a processor selects on is always there.
+   *
+   * @throws BurnrateError for a key that cannot be a Prometheus label.
+   */
+  keepAttributeValues(values: Readonly<Record<string, readonly string[]>>): void;
 }
 
 /** Receives every usage record, like a span processor in OpenTelemetry tracing. */

@@ -180,6 +180,9 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
       meterProviderIsReal: !isNoopMeterProvider(meterProvider),
       clock,
       logger: options.logger ?? createStderrLogger(),
+      keepAttributeValues: (values) => {
+        for (const [key, kept] of Object.entries(values)) guard.keep(key, kept);
+      },
     },
     options.processors,
   );
