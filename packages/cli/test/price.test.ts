@@ -146,12 +146,153 @@ describe('burnrate price', () => {
   it('rejects an unknown service tier with exit 2, listing the tiers', async () => {
     const r = await runCli(['price', 'gpt-4o', '--input', '1', '--output', '1', '--tier', 'turbo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error: --tier: expected one of batch, flex, priority, got "turbo"');
+    expect(r.stderr).toContain(
+      'error: --tier: expected one of standard, default, batch, flex, priority, got "turbo"',
+    );
   });
 
   it('requires --input and --output (exit 2)', async () => {
     const r = await runCli(['price', 'gpt-4o', '--output', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("error: required option '--input <tokens>' not specified");
+    expect(r.stderr).toBe(
+      "error: required option '--input <tokens>' not specified, e.g. burnrate price gpt-4o --input 1000000 --output 1000000\n(add --help for usage)\n",
+    );
+    const noOutput = await runCli(['price', 'gpt-4o', '--input', '1']);
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toContain("error: required option '--output <tokens>' not specified, e.g. ");
+  });
+
+  it('says the model argument is missing, with an example, when run without arguments (exit 2)', async () => {
+    const missing =
+      'error: price: the <model> argument is missing: name the model to price, e.g. burnrate price gpt-4o --input 1000000 --output 1000000\n(add --help for usage)\n';
+    const bare = await runCli(['price']);
+    expect(bare).toEqual({ code: 2, stdout: '', stderr: missing });
+    // The model is named before the options it would need.
+    const optionsOnly = await runCli(['price', '--input', '1000']);
+    expect(optionsOnly).toEqual({ code: 2, stdout: '', stderr: missing });
+    const empty = await runCli(['price', '', '--input', '1', '--output', '1']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(
+      'error: price: the <model> argument is empty: name the model to price, e.g. ',
+    );
+  });
+
+  it('accepts --tier standard and --tier default, the default the help names: $12.50 without a tier multiplier', async () => {
+    const plain = await runCli(['price', 'gpt-4o', '--input', '1000000', '--output', '1000000']);
+    for (const tier of ['standard', 'default', 'STANDARD']) {
+      const r = await runCli([
+        'price',
+        'gpt-4o',
+        '--input',
+        '1000000',
+        '--output',
+        '1000000',
+        '--tier',
+        tier,
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(plain.stdout);
+      expect(r.stdout).toContain(
+        'gpt-4o: $12.50\n  source: catalog, matched gpt-4o (provider openai)\n  tier: standard\n',
+      );
+    }
+    const json = await runCli([
+      'price',
+      'gpt-4o',
+      '--input',
+      '1000000',
+      '--output',
+      '1000000',
+      '--tier',
+      'standard',
+      '--json',
+    ]);
+    const out = JSON.parse(json.stdout);
+    expect(out.serviceTier).toBeUndefined();
+    expect(out.result).toMatchObject({
+      usd: 12.5,
+      source: 'catalog',
+      appliedRules: [],
+      serviceTierSavingsUsd: 0,
+    });
+    const help = await runCli(['price', '--help']);
+    expect(help.stdout).toContain('(default: standard)');
+  });
+
+  it('says when a call above the long-context threshold got the long-context price: gemini-2.5-pro, 300000 input tokens, $0.765', async () => {
+    // 300,000 input × $2.50 + 1,000 output × $15 per 1M (above 200,000 input tokens; $1.25 and $10 below).
+    const r = await runCli(['price', 'gemini-2.5-pro', '--input', '300000', '--output', '1000']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'gemini-2.5-pro: $0.765\n' +
+        '  source: catalog, matched gemini-2.5-pro (provider google)\n' +
+        '  long-context price (input > 200000 tokens)\n' +
+        '  tier: standard\n' +
+        '  tokens: input 300000 (cache read 0, cache write 0), output 1000 (reasoning 0)\n',
+    );
+    const json = JSON.parse(
+      (await runCli(['price', 'gemini-2.5-pro', '--input', '200001', '--output', '1000', '--json'])).stdout,
+    );
+    expect(json.longContext).toEqual({ thresholdTokens: 200000 });
+    expect(json.result.usd).toBeCloseTo(0.5150025, 12);
+  });
+
+  it('says nothing about long context at or below the threshold: gemini-2.5-pro, 200000 input tokens, $0.26', async () => {
+    const r = await runCli(['price', 'gemini-2.5-pro', '--input', '200000', '--output', '1000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'gemini-2.5-pro: $0.26\n' +
+        '  source: catalog, matched gemini-2.5-pro (provider google)\n' +
+        '  tier: standard\n' +
+        '  tokens: input 200000 (cache read 0, cache write 0), output 1000 (reasoning 0)\n',
+    );
+    const json = JSON.parse(
+      (await runCli(['price', 'gemini-2.5-pro', '--input', '200000', '--output', '1000', '--json'])).stdout,
+    );
+    expect(json.longContext).toBeUndefined();
+    const flat = await runCli(['price', 'gpt-4o', '--input', '900000', '--output', '1', '--json']);
+    expect(JSON.parse(flat.stdout).longContext).toBeUndefined();
+  });
+
+  it('says when the long_context tier of an explicit card price applied: 200000 input at $2 + 1000 output at $4 per 1M = $0.404', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burnrate-cli-price-'));
+    const card = join(dir, 'card.yaml');
+    writeFileSync(
+      card,
+      'models:\n  acme-llm: { input: 1, output: 2, long_context: { threshold: 128000, input: 2, output: 4 } }\n',
+    );
+    const above = await runCli([
+      'price',
+      'acme-llm',
+      '--input',
+      '200000',
+      '--output',
+      '1000',
+      '--card',
+      card,
+    ]);
+    expect(above.stderr).toBe('');
+    expect(above.stdout).toBe(
+      'acme-llm: $0.404\n' +
+        '  source: explicit, matched acme-llm (provider openai)\n' +
+        '  long-context price (input > 128000 tokens)\n' +
+        '  tier: standard\n' +
+        '  tokens: input 200000 (cache read 0, cache write 0), output 1000 (reasoning 0)\n',
+    );
+    const below = await runCli([
+      'price',
+      'acme-llm',
+      '--input',
+      '128000',
+      '--output',
+      '1000',
+      '--card',
+      card,
+    ]);
+    expect(below.stdout).toContain(
+      'acme-llm: $0.13\n  source: explicit, matched acme-llm (provider openai)\n  tier: standard\n',
+    );
   });
 });

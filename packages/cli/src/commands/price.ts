@@ -9,6 +9,7 @@ import { type Command, Option } from 'commander';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { oneOf, wholeNumber } from '../options.js';
+import { longContextThreshold } from './long-context.js';
 
 /** Options of `burnrate price` after parsing. */
 export interface PriceOptions {
@@ -23,11 +24,17 @@ export interface PriceOptions {
   json?: boolean;
 }
 
-/** Service tiers `--tier` accepts (standard when absent). */
-export const SERVICE_TIERS = ['batch', 'flex', 'priority'] as const;
+/**
+ * Service tiers `--tier` accepts. `standard` (also spelled `default`, as OpenAI reports it) is the
+ * price without a tier multiplier, the default; the pricer reads both as standard too.
+ */
+export const SERVICE_TIERS = ['standard', 'default', 'batch', 'flex', 'priority'] as const;
 
 /** A `--tier` value. */
 export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
+/** The example every usage error of `burnrate price` gives. */
+const PRICE_EXAMPLE = 'burnrate price gpt-4o --input 1000000 --output 1000000';
 
 /** What `burnrate price --json` prints. */
 export interface PriceOutput {
@@ -36,6 +43,11 @@ export interface PriceOutput {
   serviceTier?: string;
   tokens: { input: number; cacheRead: number; cacheWrite: number; output: number; reasoning: number };
   result: TokenPriceResult;
+  /**
+   * Set when the call's input was above the model's long-context threshold and its long-context
+   * prices applied (e.g. gemini-2.5-pro above 200,000 input tokens): `input > thresholdTokens`.
+   */
+  longContext?: { thresholdTokens: number };
 }
 
 /** Adds `burnrate price` to the program. */
@@ -48,16 +60,20 @@ export function addPriceCommand(program: Command, io: CliIo): void {
         'multiplier on the catalog price, then the @pydantic/genai-prices catalog. Prints the source and the ' +
         'model that matched. An unknown model is unpriced (exit 1), never $0.',
     )
-    .argument('<model>', 'model name, e.g. gpt-4o, claude-sonnet-4-5 or anthropic/claude-sonnet-4-5')
+    // Optional to commander, required by the action: commander would report a missing --input
+    // before a missing model, and `burnrate price` alone must say that the model is missing.
+    .argument('[model]', 'model name, e.g. gpt-4o, claude-sonnet-4-5 or anthropic/claude-sonnet-4-5')
+    .usage('[options] <model>')
     .addOption(
-      new Option('--input <tokens>', 'input tokens, cached and cache-write tokens included')
-        .argParser(wholeNumber('--input', 0))
-        .makeOptionMandatory(),
+      new Option(
+        '--input <tokens>',
+        'input tokens, cached and cache-write tokens included (required)',
+      ).argParser(wholeNumber('--input', 0)),
     )
     .addOption(
-      new Option('--output <tokens>', 'output tokens, reasoning tokens included')
-        .argParser(wholeNumber('--output', 0))
-        .makeOptionMandatory(),
+      new Option('--output <tokens>', 'output tokens, reasoning tokens included (required)').argParser(
+        wholeNumber('--output', 0),
+      ),
     )
     .addOption(
       new Option(
@@ -81,9 +97,10 @@ export function addPriceCommand(program: Command, io: CliIo): void {
       'provider, e.g. openai, anthropic, google (default: the model prefix, else the catalog provider that prices the model, openai first)',
     )
     .addOption(
-      new Option('--tier <tier>', `service tier: ${SERVICE_TIERS.join(', ')} (default: standard)`).argParser(
-        oneOf('--tier', SERVICE_TIERS),
-      ),
+      new Option(
+        '--tier <tier>',
+        'service tier: standard (no tier multiplier; default is the same), batch, flex, priority (default: standard)',
+      ).argParser(oneOf('--tier', SERVICE_TIERS)),
     )
     .option('--card <file>', 'price card (YAML/JSON) with explicit prices, aliases and multipliers')
     .option('--json', 'print the result as JSON')
@@ -93,11 +110,36 @@ export function addPriceCommand(program: Command, io: CliIo): void {
         '  burnrate price gpt-4o --input 1000000 --output 1000000\n' +
         '  burnrate price gpt-4o-mini --input 500000 --cached 400000 --output 100000\n' +
         '  burnrate price claude-sonnet-4-5 --provider anthropic --input 20000 --cache-write 15000 --output 800\n' +
+        "\nA call above a model's long-context threshold (e.g. gemini-2.5-pro above 200000 input tokens)\n" +
+        'is priced at its long-context prices, and the output says so.\n' +
         '\nExit codes: 0 priced, 1 unpriced model or invalid card, 2 usage error.',
     )
-    .action(async (model: string, options: PriceOptions) => {
-      runPrice(model, options, io);
+    .action(async (model: string | undefined, options: Partial<PriceOptions>) => {
+      runPrice(requiredModel(model), requiredTokens(options), io);
     });
+}
+
+/** The model argument, or a usage error saying it is missing and how to give it. */
+function requiredModel(model: string | undefined): string {
+  if (model === undefined || model.trim() === '') {
+    throw new UsageError(
+      `price: the <model> argument is ${model === undefined ? 'missing' : 'empty'}: name the model to price, e.g. ${PRICE_EXAMPLE}`,
+    );
+  }
+  return model;
+}
+
+/** The options with --input and --output, or a usage error naming the one missing. */
+function requiredTokens(options: Partial<PriceOptions>): PriceOptions {
+  for (const [flag, value] of [
+    ['--input', options.input],
+    ['--output', options.output],
+  ] as const) {
+    if (value === undefined) {
+      throw new UsageError(`required option '${flag} <tokens>' not specified, e.g. ${PRICE_EXAMPLE}`);
+    }
+  }
+  return options as PriceOptions;
 }
 
 /**
@@ -128,6 +170,8 @@ export function runPrice(model: string, options: PriceOptions, io: CliIo): void 
   const provider =
     options.provider ?? (slash > 0 ? model.slice(0, slash) : (catalogProviderOf(model) ?? 'openai'));
   const card = loadPriceCard(options.card);
+  // `standard` and `default` are the price without a tier multiplier: the record carries no tier.
+  const tier = options.tier === 'standard' || options.tier === 'default' ? undefined : options.tier;
   const record: LlmUsageRecord = {
     kind: 'llm',
     timeMs: io.now(),
@@ -139,22 +183,24 @@ export function runPrice(model: string, options: PriceOptions, io: CliIo): void 
     usageSource: 'provider',
     durationS: 0,
     streaming: false,
-    ...(options.tier !== undefined ? { serviceTier: options.tier } : {}),
+    ...(tier !== undefined ? { serviceTier: tier } : {}),
   };
   const result = createCostProcessor({ priceCard: card }).priceLlmCall(record);
+  const threshold = result.kind === 'priced' ? longContextThreshold(card, record) : undefined;
   if (options.json) {
     const output: PriceOutput = {
       model,
       provider,
-      ...(options.tier !== undefined ? { serviceTier: options.tier } : {}),
+      ...(tier !== undefined ? { serviceTier: tier } : {}),
       tokens,
       result,
+      ...(threshold !== undefined ? { longContext: { thresholdTokens: threshold } } : {}),
     };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   }
   if (result.kind === 'unpriced') {
     throw new CliError(
-      `${model} (provider ${provider}${options.tier ? `, tier ${options.tier}` : ''}) is unpriced (${result.reason}): ${result.detail}`,
+      `${model} (provider ${provider}${tier ? `, tier ${tier}` : ''}) is unpriced (${result.reason}): ${result.detail}`,
     );
   }
   if (options.json) return;
@@ -163,6 +209,7 @@ export function runPrice(model: string, options: PriceOptions, io: CliIo): void 
     `  source: ${result.source}, matched ${result.matchedModel}${result.providerId ? ` (provider ${result.providerId})` : ''}`,
   ];
   if (result.appliedRules.length > 0) lines.push(`  rules: ${result.appliedRules.join(', ')}`);
+  if (threshold !== undefined) lines.push(`  long-context price (input > ${threshold} tokens)`);
   lines.push(`  tier: ${result.serviceTier ?? 'standard'}`);
   lines.push(
     `  tokens: input ${tokens.input} (cache read ${tokens.cacheRead}, cache write ${tokens.cacheWrite}), output ${tokens.output} (reasoning ${tokens.reasoning})`,
