@@ -1,17 +1,16 @@
 import type { Attributes, GpuMarket } from '@burnrate/sdk';
+import { ATTR } from '@burnrate/semconv';
 import type { PriceSource, UnpricedReason } from '../pricing/types.js';
+import { type LedgerSeries, type OwnedPart, SeriesMap } from './series-map.js';
+
+export type { LedgerSeries, OwnedPart } from './series-map.js';
+export { attributesKey } from './series-map.js';
 
 /** The five cost components of DESIGN §1. */
 export type CostComponent = 'api' | 'gpu' | 'storage' | 'network' | 'fixed';
 
 /** All cost components, in report order. */
 export const COST_COMPONENTS: readonly CostComponent[] = ['api', 'gpu', 'storage', 'network', 'fixed'];
-
-/** One metric series accumulated by the ledger: its attributes and cumulative value. */
-export interface LedgerSeries {
-  readonly attributes: Attributes;
-  value: number;
-}
 
 /** Spend on one model (API calls). */
 export interface ModelSpend {
@@ -73,13 +72,37 @@ export function emptyModelSpend(provider: string, model: string): ModelSpend {
   };
 }
 
-/** A stable key for an attribute set. */
-export function attributesKey(attributes: Attributes): string {
-  return JSON.stringify(
-    Object.keys(attributes)
-      .sort()
-      .map((k) => [k, attributes[k]]),
-  );
+/** The keys the processor sets on an LLM call's `burnrate.cost.usd` series (the rest are the caller's). */
+export const LLM_COST_KEYS: readonly string[] = [
+  ATTR.providerName,
+  ATTR.requestModel,
+  ATTR.responseModel,
+  ATTR.costComponent,
+  ATTR.priceSource,
+  ATTR.pricedModel,
+  ATTR.serviceTier,
+];
+
+/** The keys the processor sets on an LLM call's `burnrate.savings.usd` series. */
+export const LLM_SAVINGS_KEYS: readonly string[] = [
+  ATTR.providerName,
+  ATTR.requestModel,
+  ATTR.responseModel,
+  ATTR.savingsStrategy,
+];
+
+/** Precomputed ledger keys of one model's calls (see {@link CostLedger.addLlmCall}). */
+export interface LlmCallKeys {
+  /** `provider|model`. */
+  readonly model: string;
+  /** `provider|requestModel` and `*|requestModel`, request model lower-cased. */
+  readonly byRequest: readonly [string, string];
+}
+
+/** The ledger keys of a model's calls. */
+export function llmCallKeys(provider: string, model: string, requestModel: string = model): LlmCallKeys {
+  const lower = requestModel.toLowerCase();
+  return { model: `${provider}|${model}`, byRequest: [`${provider}|${lower}`, `*|${lower}`] };
 }
 
 /**
@@ -87,9 +110,9 @@ export function attributesKey(attributes: Attributes): string {
  * series (for the observable instruments) and as report aggregates. Instance state only.
  */
 export class CostLedger {
-  readonly #cost = new Map<string, LedgerSeries>();
-  readonly #savings = new Map<string, LedgerSeries>();
-  readonly #unpricedSeries = new Map<string, LedgerSeries>();
+  readonly #cost = new SeriesMap(LLM_COST_KEYS);
+  readonly #savings = new SeriesMap(LLM_SAVINGS_KEYS);
+  readonly #unpricedSeries = new SeriesMap([]);
   readonly #byComponent = new Map<CostComponent, number>();
   readonly #bySource = new Map<PriceSource, number>();
   readonly #savingsByStrategy = new Map<string, number>();
@@ -115,7 +138,40 @@ export class CostLedger {
   /** Adds dollars to a `burnrate.cost.usd` series. */
   addCost(component: CostComponent, source: PriceSource, attributes: Attributes, usd: number): void {
     if (!(usd > 0)) return;
-    addTo(this.#cost, attributes, usd);
+    this.#cost.add(attributes, usd);
+    this.#countCost(component, source, usd);
+  }
+
+  /**
+   * Adds dollars to the `burnrate.cost.usd` series of `{ ...caller, ...owned.attributes }`: the hot
+   * path of {@link addCost}, with the owned half of the key cached per model.
+   *
+   * @param callerKey {@link costCallerKey} of `caller`.
+   */
+  addCostSplit(
+    component: CostComponent,
+    source: PriceSource,
+    caller: Attributes,
+    callerKey: string,
+    owned: OwnedPart,
+    usd: number,
+  ): void {
+    if (!(usd > 0)) return;
+    this.#cost.addSplit(caller, callerKey, owned, usd);
+    this.#countCost(component, source, usd);
+  }
+
+  /** The caller half of a cost series key, or undefined when `caller` sets a key of {@link LLM_COST_KEYS}. */
+  costCallerKey(caller: Attributes): string | undefined {
+    return this.#cost.callerKey(caller);
+  }
+
+  /** The owned half of cost series keys for attributes that set only {@link LLM_COST_KEYS}. */
+  costOwnedPart(owned: Attributes): OwnedPart {
+    return this.#cost.ownedPart(owned);
+  }
+
+  #countCost(component: CostComponent, source: PriceSource, usd: number): void {
     this.#byComponent.set(component, (this.#byComponent.get(component) ?? 0) + usd);
     this.#bySource.set(source, (this.#bySource.get(source) ?? 0) + usd);
   }
@@ -123,35 +179,70 @@ export class CostLedger {
   /** Adds dollars saved to a `burnrate.savings.usd` series. */
   addSavings(strategy: string, attributes: Attributes, usd: number): void {
     if (!(usd > 0)) return;
-    addTo(this.#savings, attributes, usd);
+    this.#savings.add(attributes, usd);
+    this.#countSavings(strategy, usd);
+  }
+
+  /** {@link addSavings} with the owned half of the key cached (see {@link addCostSplit}). */
+  addSavingsSplit(
+    strategy: string,
+    caller: Attributes,
+    callerKey: string,
+    owned: OwnedPart,
+    usd: number,
+  ): void {
+    if (!(usd > 0)) return;
+    this.#savings.addSplit(caller, callerKey, owned, usd);
+    this.#countSavings(strategy, usd);
+  }
+
+  /** The caller half of a savings series key, or undefined when `caller` sets a key of {@link LLM_SAVINGS_KEYS}. */
+  savingsCallerKey(caller: Attributes): string | undefined {
+    return this.#savings.callerKey(caller);
+  }
+
+  /** The owned half of savings series keys for attributes that set only {@link LLM_SAVINGS_KEYS}. */
+  savingsOwnedPart(owned: Attributes): OwnedPart {
+    return this.#savings.ownedPart(owned);
+  }
+
+  #countSavings(strategy: string, usd: number): void {
     this.#savingsByStrategy.set(strategy, (this.#savingsByStrategy.get(strategy) ?? 0) + usd);
   }
 
   /** Adds unpriced usage to a `burnrate.unpriced.usage` series and the report's list. */
   addUnpriced(entry: Omit<UnpricedUsage, 'amount'>, attributes: Attributes, amount: number): void {
     if (!(amount > 0)) return;
-    addTo(this.#unpricedSeries, attributes, amount);
+    this.#unpricedSeries.add(attributes, amount);
     const key = `${entry.reason}|${entry.unit}|${entry.subject}`;
     const existing = this.#unpriced.get(key);
     if (existing) existing.amount += amount;
     else this.#unpriced.set(key, { ...entry, amount });
   }
 
-  /** Counts one LLM call and its tokens, and its spend on the model. */
+  /**
+   * Counts one LLM call and its tokens, and its spend on the model.
+   *
+   * @param keys {@link llmCallKeys} of the provider, model and request model, when cached.
+   */
   addLlmCall(
     provider: string,
     model: string,
     tokens: TokenTotals,
     priced: { usd: number; standardTierCatalogUsd: number; batchFactor?: number } | undefined,
     requestModel: string = model,
+    keys: LlmCallKeys = llmCallKeys(provider, model, requestModel),
   ): void {
     if (priced) {
       // Response-cache hits name the model the caller asked for, not the dated one that answered.
-      for (const key of [`${provider}|${requestModel.toLowerCase()}`, `*|${requestModel.toLowerCase()}`]) {
-        const avg = this.#byRequestModel.get(key) ?? { usd: 0, calls: 0 };
+      for (const key of keys.byRequest) {
+        let avg = this.#byRequestModel.get(key);
+        if (!avg) {
+          avg = { usd: 0, calls: 0 };
+          this.#byRequestModel.set(key, avg);
+        }
         avg.usd += priced.usd;
         avg.calls += 1;
-        this.#byRequestModel.set(key, avg);
       }
     }
     this.#llmCalls += 1;
@@ -160,11 +251,10 @@ export class CostLedger {
     this.#tokens.cacheWrite += tokens.cacheWrite;
     this.#tokens.output += tokens.output;
     this.#tokens.reasoning += tokens.reasoning;
-    const key = `${provider}|${model}`;
-    let spend = this.#models.get(key);
+    let spend = this.#models.get(keys.model);
     if (!spend) {
       spend = emptyModelSpend(provider, model);
-      this.#models.set(key, spend);
+      this.#models.set(keys.model, spend);
     }
     spend.calls += 1;
     spend.inputTokens += tokens.input;
@@ -268,11 +358,4 @@ export interface LedgerSnapshot {
   revenueUsd?: number;
   /** The `burnrate.cost.usd` series with their attributes (budget spend by scope), when known. */
   costSeries?: LedgerSeries[];
-}
-
-function addTo(map: Map<string, LedgerSeries>, attributes: Attributes, value: number): void {
-  const key = attributesKey(attributes);
-  const series = map.get(key);
-  if (series) series.value += value;
-  else map.set(key, { attributes: { ...attributes }, value });
 }

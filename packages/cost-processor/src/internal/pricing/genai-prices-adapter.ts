@@ -1,7 +1,8 @@
 import type { TokenUsage } from '@burnrate/sdk';
-import type { ModelPrice, Provider, Usage } from '@pydantic/genai-prices';
+import type { ModelInfo, ModelPrice, Provider, Usage } from '@pydantic/genai-prices';
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import corrections from '../../../data/catalog-corrections.json' with { type: 'json' };
+import { type CatalogPricePlan, type CatalogTokens, compileCatalogPrices } from './catalog-price-plan.js';
 
 /** The exact `@pydantic/genai-prices` version pinned in package.json; its catalog is the default. */
 export const CATALOG_VERSION = '0.1.8';
@@ -97,6 +98,11 @@ export function isCatalogProvider(id: string): boolean {
   }
 }
 
+/** A token count as genai-prices takes it: non-finite or negative counts become 0. */
+function clean(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
 /**
  * Cleans normalized usage for genai-prices: non-finite or negative counts become 0, and input is
  * raised to at least cache read + cache write (genai-prices throws otherwise; our convention is that
@@ -106,7 +112,6 @@ export function isCatalogProvider(id: string): boolean {
  * without a 1-hour price charges them as ordinary cache writes.
  */
 export function toCatalogUsage(usage: TokenUsage): Usage {
-  const clean = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
   const cacheRead = clean(usage.cacheRead);
   const cacheWrite = clean(usage.cacheWrite);
   const input = Math.max(clean(usage.input), cacheRead + cacheWrite);
@@ -118,6 +123,23 @@ export function toCatalogUsage(usage: TokenUsage): Usage {
   const cacheWrite1h = Math.min(clean(usage.cacheWrite1h ?? 0), cacheWrite);
   if (cacheWrite1h > 0) out.cache_write_1h_tokens = cacheWrite1h;
   return out;
+}
+
+/**
+ * The token counts {@link toCatalogUsage} gives genai-prices, as plain numbers for a compiled plan.
+ *
+ * @param withoutCacheReads as if the call had read nothing from the prompt cache (for savings).
+ */
+export function toCatalogTokens(usage: TokenUsage, withoutCacheReads = false): CatalogTokens {
+  const cacheRead = withoutCacheReads ? 0 : clean(usage.cacheRead);
+  const cacheWrite = clean(usage.cacheWrite);
+  return {
+    input: Math.max(clean(usage.input), cacheRead + cacheWrite),
+    output: Math.max(clean(usage.output), clean(usage.reasoning)),
+    cacheRead,
+    cacheWrite,
+    cacheWrite1h: Math.min(clean(usage.cacheWrite1h ?? 0), cacheWrite),
+  };
 }
 
 /**
@@ -150,6 +172,94 @@ export function catalogPrice(
     return { ...hit, usd: fixed.total_price, correction: fix.name };
   } catch (error) {
     return { kind: 'catalog_error', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A catalog model resolved once for a provider: what every call of it is priced from. */
+export interface CatalogModel {
+  kind: 'model';
+  /** genai-prices provider id that priced it. */
+  providerId: string;
+  /** Catalog model id that matched. */
+  matchedModel: string;
+  /** Name of the shipped catalog correction whose prices apply, when one does. */
+  correction?: string;
+  /**
+   * The model's prices compiled for per-call arithmetic; undefined when they cannot be mirrored
+   * exactly, and then each call is priced with {@link catalogPrice}.
+   */
+  plan?: CatalogPricePlan;
+  /**
+   * With a correction: the catalog's own prices, which {@link catalogPrice} evaluates first (a call
+   * it cannot price fails there), so a plan must be able to evaluate them too.
+   */
+  uncorrectedPlan?: CatalogPricePlan;
+}
+
+/** Any valid time: which model matches does not depend on it, only which of its prices applies. */
+const PROBE_TIME = new Date(0);
+const PROBE_USAGE: Usage = { input_tokens: 1, output_tokens: 1 };
+
+/**
+ * Resolves a model of a provider in the catalog, with the shipped correction applied, without
+ * pricing a call: the same provider and model {@link catalogPrice} would use. Never throws.
+ *
+ * @param providerId genai-prices provider id.
+ * @param model model name without a `provider/` prefix.
+ */
+export function lookupCatalogModel(providerId: string, model: string): CatalogModel | CatalogMiss {
+  try {
+    if (!findProvider({ providerId })) return { kind: 'unknown_provider' };
+    const result = calcPrice(PROBE_USAGE, model, { providerId, timestamp: PROBE_TIME });
+    if (!result) return { kind: 'unknown_model' };
+    const hit: CatalogModel = {
+      kind: 'model',
+      providerId: result.provider.id,
+      matchedModel: result.model.id,
+    };
+    const fix = CATALOG_CORRECTIONS.find(
+      (c) => c.provider === hit.providerId && c.model === hit.matchedModel,
+    );
+    let priced: ModelInfo = result.model;
+    if (fix) {
+      const corrected = calcPrice(PROBE_USAGE, hit.matchedModel, {
+        provider: correctedProvider(result.provider, fix),
+        timestamp: PROBE_TIME,
+      });
+      if (corrected) {
+        hit.correction = fix.name;
+        priced = corrected.model;
+      }
+    }
+    const plan = compileCatalogPrices(priced.prices, (price) => acceptsPrice(priced.id, price));
+    if (!plan) return hit;
+    if (hit.correction !== undefined) {
+      // catalogPrice prices the uncorrected model first, and fails the call where that fails.
+      const uncorrected = compileCatalogPrices(result.model.prices, (price) =>
+        acceptsPrice(result.model.id, price),
+      );
+      if (!uncorrected) return hit;
+      hit.uncorrectedPlan = uncorrected;
+    }
+    hit.plan = plan;
+    return hit;
+  } catch (error) {
+    return { kind: 'catalog_error', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Whether genai-prices prices a call at `price` without throwing (its unit and tier checks). */
+function acceptsPrice(modelId: string, price: ModelPrice): boolean {
+  const provider: Provider = {
+    id: 'burnrate-probe',
+    name: 'burnrate-probe',
+    api_pattern: '',
+    models: [{ id: modelId, match: { equals: modelId }, prices: price }],
+  };
+  try {
+    return calcPrice(PROBE_USAGE, modelId, { provider, timestamp: PROBE_TIME }) !== null;
+  } catch {
+    return false;
   }
 }
 
@@ -195,3 +305,29 @@ export function catalogKnowsModel(model: string, providerId?: string): boolean {
   }
   return false;
 }
+
+/**
+ * What the token pricer asks of the catalog. The default is genai-prices ({@link GENAI_PRICES_CATALOG});
+ * the seam lets tests count how often the catalog is consulted.
+ */
+export interface PriceCatalog {
+  /** {@link resolveCatalogProvider}. */
+  resolveProvider(
+    recordProvider: string,
+    cardProviders: Readonly<Record<string, string>>,
+  ): string | undefined;
+  /** {@link lookupCatalogModel}: once per model and provider, then memoized by the pricer. */
+  lookupModel(providerId: string, model: string): CatalogModel | CatalogMiss;
+  /** {@link catalogPrice}: the per-call price where a model's prices could not be compiled. */
+  price(usage: TokenUsage, providerId: string, model: string, at: Date): CatalogPrice | CatalogMiss;
+  /** {@link catalogProviderOf}, for hints in unpriced details. */
+  providerOf(model: string): string | undefined;
+}
+
+/** The pinned genai-prices catalog with the shipped corrections. */
+export const GENAI_PRICES_CATALOG: PriceCatalog = Object.freeze({
+  resolveProvider: resolveCatalogProvider,
+  lookupModel: lookupCatalogModel,
+  price: catalogPrice,
+  providerOf: catalogProviderOf,
+});

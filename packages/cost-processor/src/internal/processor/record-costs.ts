@@ -8,9 +8,10 @@ import type {
 import { ATTR } from '@burnrate/semconv';
 import type { CapacityTracker } from '../../capacity/capacity-tracker.js';
 import type { PriceCard } from '../../price-card/types.js';
-import type { CostLedger } from '../ledger/ledger.js';
-import type { TokenPricer } from '../pricing/token-pricer.js';
-import type { Unpriced } from '../pricing/types.js';
+import { type CostLedger, type LlmCallKeys, llmCallKeys, type OwnedPart } from '../ledger/ledger.js';
+import { ResolutionMemo } from '../pricing/resolution-memo.js';
+import { PRICE_MEMO_LIMIT, type TokenPricer } from '../pricing/token-pricer.js';
+import type { TokenPriced, Unpriced } from '../pricing/types.js';
 import { priceGpu, priceNetwork } from '../pricing/unit-pricers.js';
 import type { OnceWarnings } from './warnings.js';
 
@@ -27,8 +28,29 @@ const USAGE_MISSING: Unpriced = {
     'the provider sent no usage (stream without include_usage, or cut off); the call was billed but its tokens are unknown',
 };
 
+/**
+ * What every priced call of one model with one price source shares in the ledger: the owned halves
+ * of its series keys and the attributes they stand for, built on its first call.
+ */
+interface LlmSeriesParts {
+  /** What the parts were built for (a re-resolved model may match differently). */
+  readonly matchedModel: string;
+  readonly serviceTier: string | undefined;
+  readonly cost: OwnedPart;
+  readonly calls: LlmCallKeys;
+  promptCache?: OwnedPart;
+  tierSavings?: OwnedPart;
+}
+
 /** Prices one record of each per-record kind into the ledger (LLM calls, GPU time, network, cache hits). */
 export class RecordCosts {
+  /**
+   * Series parts by provider, request model, response model and price source; bounded like the
+   * pricer's memo ({@link PRICE_MEMO_LIMIT} entries, then it starts over). Plain data, valid for any
+   * ledger (owned key halves depend only on the attribute values).
+   */
+  readonly #parts = new ResolutionMemo<LlmSeriesParts>(PRICE_MEMO_LIMIT);
+
   constructor(
     private readonly card: PriceCard,
     private readonly pricer: TokenPricer,
@@ -55,35 +77,36 @@ export class RecordCosts {
   llm(record: LlmUsageRecord, nowMs: number): void {
     const ledger = this.ledger();
     this.capacity.observe(record, nowMs);
-    const base: Attributes = {
-      ...record.attributes,
-      [ATTR.providerName]: record.provider,
-      [ATTR.requestModel]: record.requestModel,
-    };
-    if (record.responseModel !== undefined) base[ATTR.responseModel] = record.responseModel;
     const model = record.responseModel ?? record.requestModel;
     if (record.usageSource === 'missing') {
       ledger.addLlmCall(record.provider, model, record.usage, undefined);
       // Failed non-streaming calls (429, 500) were not billed; a stream that ended without usage was.
       if (record.errorType !== undefined && !record.streaming) return;
-      this.unpriced(USAGE_MISSING, `${record.provider}/${model}`, 'request', 1, base);
+      this.unpriced(USAGE_MISSING, `${record.provider}/${model}`, 'request', 1, llmBase(record));
       return;
     }
     const result = this.pricer.price(record);
     if (result.kind === 'unpriced') {
       ledger.addLlmCall(record.provider, model, record.usage, undefined);
       const tokenCount = Math.max(0, record.usage.input) + Math.max(0, record.usage.output);
-      this.unpriced(result, `${record.provider}/${model}`, 'token', tokenCount, base);
+      this.unpriced(result, `${record.provider}/${model}`, 'token', tokenCount, llmBase(record));
       return;
     }
-    const attrs: Attributes = {
-      ...base,
-      [ATTR.costComponent]: 'api',
-      [ATTR.priceSource]: result.source,
-      [ATTR.pricedModel]: result.matchedModel,
-    };
-    if (result.serviceTier !== undefined) attrs[ATTR.serviceTier] = result.serviceTier;
-    ledger.addCost('api', result.source, attrs, result.usd);
+    const parts = this.#seriesParts(ledger, record, result);
+    const caller = record.attributes;
+    const costKey = parts ? ledger.costCallerKey(caller) : undefined;
+    if (parts && costKey !== undefined) {
+      ledger.addCostSplit('api', result.source, caller, costKey, parts.cost, result.usd);
+    } else {
+      const attrs: Attributes = {
+        ...llmBase(record),
+        [ATTR.costComponent]: 'api',
+        [ATTR.priceSource]: result.source,
+        [ATTR.pricedModel]: result.matchedModel,
+      };
+      if (result.serviceTier !== undefined) attrs[ATTR.serviceTier] = result.serviceTier;
+      ledger.addCost('api', result.source, attrs, result.usd);
+    }
     const batchFactor = this.pricer.batchFactor(result.providerId);
     const standardCatalog = result.source !== 'explicit' && result.serviceTier === undefined ? result.usd : 0;
     ledger.addLlmCall(
@@ -96,28 +119,85 @@ export class RecordCosts {
         ...(batchFactor !== undefined ? { batchFactor } : {}),
       },
       record.requestModel,
+      parts?.calls,
     );
     this.sink()?.recordCallCost(result.usd, {
-      ...record.attributes,
+      ...caller,
       [ATTR.providerName]: record.provider,
       [ATTR.requestModel]: record.requestModel,
       [ATTR.operationName]: record.operation,
       [ATTR.priceSource]: result.source,
     });
+    const tierSaved = result.serviceTierSavingsUsd > 0 && result.serviceTier !== undefined;
+    if (!(result.promptCacheSavingsUsd > 0) && !tierSaved) return;
+    const savingsKey = parts ? ledger.savingsCallerKey(caller) : undefined;
     if (result.promptCacheSavingsUsd > 0) {
-      ledger.addSavings(
-        'prompt_cache',
-        { ...base, [ATTR.savingsStrategy]: 'prompt_cache' },
-        result.promptCacheSavingsUsd,
-      );
+      if (parts && savingsKey !== undefined) {
+        parts.promptCache ??= ledger.savingsOwnedPart(llmOwned(record, 'prompt_cache'));
+        ledger.addSavingsSplit(
+          'prompt_cache',
+          caller,
+          savingsKey,
+          parts.promptCache,
+          result.promptCacheSavingsUsd,
+        );
+      } else {
+        ledger.addSavings(
+          'prompt_cache',
+          { ...llmBase(record), [ATTR.savingsStrategy]: 'prompt_cache' },
+          result.promptCacheSavingsUsd,
+        );
+      }
     }
-    if (result.serviceTierSavingsUsd > 0 && result.serviceTier !== undefined) {
-      ledger.addSavings(
-        result.serviceTier,
-        { ...base, [ATTR.savingsStrategy]: result.serviceTier },
-        result.serviceTierSavingsUsd,
-      );
+    if (tierSaved && result.serviceTier !== undefined) {
+      const strategy = result.serviceTier;
+      if (parts && savingsKey !== undefined) {
+        parts.tierSavings ??= ledger.savingsOwnedPart(llmOwned(record, strategy));
+        ledger.addSavingsSplit(strategy, caller, savingsKey, parts.tierSavings, result.serviceTierSavingsUsd);
+      } else {
+        ledger.addSavings(
+          strategy,
+          { ...llmBase(record), [ATTR.savingsStrategy]: strategy },
+          result.serviceTierSavingsUsd,
+        );
+      }
     }
+  }
+
+  /**
+   * The cached series parts of a priced call's model and price source, built on first use. Undefined
+   * for records the memo cannot key (non-string names from JavaScript): those take the generic path.
+   */
+  #seriesParts(ledger: CostLedger, record: LlmUsageRecord, result: TokenPriced): LlmSeriesParts | undefined {
+    const { provider, requestModel, responseModel } = record;
+    if (
+      typeof provider !== 'string' ||
+      typeof requestModel !== 'string' ||
+      (responseModel !== undefined && typeof responseModel !== 'string')
+    )
+      return undefined;
+    // An absent response model and an empty one are different series ('' is an attribute value).
+    const response = responseModel === undefined ? '' : `=${responseModel}`;
+    const found = this.#parts.get(provider, requestModel, response, result.source);
+    if (found && found.matchedModel === result.matchedModel && found.serviceTier === result.serviceTier)
+      return found;
+    const owned: Attributes = {
+      [ATTR.providerName]: provider,
+      [ATTR.requestModel]: requestModel,
+    };
+    if (responseModel !== undefined) owned[ATTR.responseModel] = responseModel;
+    owned[ATTR.costComponent] = 'api';
+    owned[ATTR.priceSource] = result.source;
+    owned[ATTR.pricedModel] = result.matchedModel;
+    if (result.serviceTier !== undefined) owned[ATTR.serviceTier] = result.serviceTier;
+    const parts: LlmSeriesParts = {
+      matchedModel: result.matchedModel,
+      serviceTier: result.serviceTier,
+      cost: ledger.costOwnedPart(owned),
+      calls: llmCallKeys(provider, responseModel ?? requestModel, requestModel),
+    };
+    this.#parts.set(provider, requestModel, response, result.source, parts);
+    return parts;
   }
 
   /** GPU time at the card's $/hour for its model and market; spot and reserved savings against on-demand. */
@@ -184,4 +264,26 @@ export class RecordCosts {
     if (record.provider !== undefined) attrs[ATTR.providerName] = record.provider;
     ledger.addSavings('response_cache', attrs, avg);
   }
+}
+
+/** An LLM call's caller attributes with its provider and models (the base of its series attributes). */
+function llmBase(record: LlmUsageRecord): Attributes {
+  const base: Attributes = {
+    ...record.attributes,
+    [ATTR.providerName]: record.provider,
+    [ATTR.requestModel]: record.requestModel,
+  };
+  if (record.responseModel !== undefined) base[ATTR.responseModel] = record.responseModel;
+  return base;
+}
+
+/** The processor's own attributes of an LLM call's savings series. */
+function llmOwned(record: LlmUsageRecord, strategy: string): Attributes {
+  const owned: Attributes = {
+    [ATTR.providerName]: record.provider,
+    [ATTR.requestModel]: record.requestModel,
+  };
+  if (record.responseModel !== undefined) owned[ATTR.responseModel] = record.responseModel;
+  owned[ATTR.savingsStrategy] = strategy;
+  return owned;
 }
