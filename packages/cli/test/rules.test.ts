@@ -111,6 +111,25 @@ describe('burnrate rules', () => {
     expect(readFileSync(join(out, 'rules/burnrate.rules.yml'), 'utf8')).toContain('job="llm-api"');
   });
 
+  it('refuses --job \'\' (up{job=""} matches nothing: an always-firing exporter alert) with exit 2 naming --job and the fix, and writes nothing', async () => {
+    const { dir, card } = tempCard(TWO_BUDGETS);
+    const out = join(dir, 'out');
+    const r = await runCli(['rules', '--card', card, '--out', out, '--job', '']);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: --job: expected the job_name of the scrape job in prometheus.yml (e.g. burnrate), got "": up{job=""} matches no target, so BurnrateExporterAbsent would always fire; or leave --job out (default: burnrate)\n(add --help for usage)\n',
+    });
+    expect(existsSync(out)).toBe(false);
+    const spaced = await runCli(['rules', '--card', card, '--out', out, '--job', ' llm-api']);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain(
+      'error: --job: expected the job_name of the scrape job without surrounding spaces',
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses an invalid card with exit 1 and writes nothing', async () => {
     const { dir, card } = tempCard('budgets:\n  - { name: x, amount: -5, window: 30d }\n');
     const out = join(dir, 'out');

@@ -1,9 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
-import { ARTIFACT_PATHS, GENERATED_HEADER, type GeneratedFile, renderArtifacts } from '@burnrate/rules';
-import type { Command } from 'commander';
-import { CliError } from '../errors.js';
+import {
+  ARTIFACT_PATHS,
+  GENERATED_HEADER,
+  type GeneratedFile,
+  jobNameProblem,
+  renderArtifacts,
+} from '@burnrate/rules';
+import { type Command, Option } from 'commander';
+import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
 /** Options of `burnrate rules` after parsing. */
@@ -43,7 +49,12 @@ export function addRulesCommand(program: Command, io: CliIo): void {
     )
     .requiredOption('--card <file>', 'price card (YAML/JSON) with budgets')
     .requiredOption('--out <dir>', 'directory to write rules/, tests/ and grafana/ into (created if missing)')
-    .option('--job <name>', 'Prometheus job that scrapes burnrate processes (default: burnrate)')
+    .addOption(
+      new Option(
+        '--job <name>',
+        'Prometheus job that scrapes burnrate processes, its job_name in prometheus.yml (default: burnrate)',
+      ).argParser(jobName),
+    )
     .option(
       '--dashboard-url <url>',
       'link in every alert annotation (default: the budgets dashboard on localhost:3000)',
@@ -62,6 +73,17 @@ export function addRulesCommand(program: Command, io: CliIo): void {
     .action(async (options: RulesOptions) => {
       runRules(options, io);
     });
+}
+
+/**
+ * A commander argument parser for `--job`: an empty job would make the exporter-absent alert fire
+ * forever (`up{job=""}` matches no target), so it is a usage error naming the fix.
+ */
+function jobName(value: string): string {
+  const problem = jobNameProblem(value);
+  if (problem !== undefined)
+    throw new UsageError(`--job: ${problem}; or leave --job out (default: burnrate)`);
+  return value;
 }
 
 /** The files `burnrate rules` writes for a card, paths relative to `--out` (see `renderArtifacts`). */

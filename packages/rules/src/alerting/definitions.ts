@@ -82,8 +82,37 @@ export const DEFAULT_JOB = 'burnrate';
 /** Default dashboard link in alert annotations. */
 export const DEFAULT_DASHBOARD_URL = 'http://localhost:3000/d/burnrate-budgets/burnrate-budgets';
 
-/** Fills in the defaults of {@link AlertingOptions}. */
+/**
+ * What is wrong with a Prometheus job name for the generated rules, or undefined when it is usable.
+ * Any non-empty string is a valid `job` label value, but an empty one is the absent label:
+ * `up{job=""}` matches no target, so the exporter-absent alert would fire forever. Surrounding
+ * spaces and control characters are refused too: no `job_name` in a prometheus.yml has them.
+ */
+export function jobNameProblem(job: string): string | undefined {
+  if (typeof job !== 'string') return `expected a string, got ${typeof job}`;
+  if (job.trim() === '') {
+    return `expected the job_name of the scrape job in prometheus.yml (e.g. ${DEFAULT_JOB}), got ${JSON.stringify(job)}: up{job=""} matches no target, so ${ALERT.exporterAbsent} would always fire`;
+  }
+  if (job !== job.trim()) {
+    return `expected the job_name of the scrape job without surrounding spaces, got ${JSON.stringify(job)}: write ${JSON.stringify(job.trim())}`;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/[\u0000-\u001f\u007f]/.test(job)) {
+    return `expected the job_name of the scrape job, got ${JSON.stringify(job)} with a control character (a newline or tab?)`;
+  }
+  return undefined;
+}
+
+/**
+ * Fills in the defaults of {@link AlertingOptions}.
+ *
+ * @throws RulesError when `job` is empty or otherwise unusable (see {@link jobNameProblem}).
+ */
 export function resolveAlertingOptions(options: AlertingOptions = {}): ResolvedAlertingOptions {
+  if (options.job !== undefined) {
+    const problem = jobNameProblem(options.job);
+    if (problem !== undefined) throw new RulesError(`job: ${problem}`);
+  }
   return {
     job: options.job ?? DEFAULT_JOB,
     dashboardUrl: options.dashboardUrl ?? DEFAULT_DASHBOARD_URL,

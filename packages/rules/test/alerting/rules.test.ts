@@ -13,6 +13,8 @@ import {
   generatePrometheusRules,
   generatePromtoolTests,
   type PrometheusAlertingRule,
+  RulesError,
+  resolveAlertingOptions,
   usdTemplate,
 } from '../../src/index.js';
 
@@ -101,6 +103,29 @@ describe('generatePrometheusRules', () => {
     expect(() => generatePrometheusRules([search, search])).toThrow(
       'budgets[1].name: "search-monthly" is used by another budget',
     );
+  });
+
+  it('refuses an empty job, which would make the exporter-absent alert always fire, with a RulesError naming job and the fix', () => {
+    const empty =
+      'job: expected the job_name of the scrape job in prometheus.yml (e.g. burnrate), got "": up{job=""} matches no target, so BurnrateExporterAbsent would always fire';
+    for (const generate of [
+      () => generatePrometheusRules([search], { job: '' }),
+      () => generatePromtoolTests([search], { job: '' }),
+      () => generateGrafanaAlertRules([search], { job: '' }),
+      () => resolveAlertingOptions({ job: '' }),
+    ]) {
+      expect(generate).toThrow(RulesError);
+      expect(generate).toThrow(empty);
+    }
+    expect(() => resolveAlertingOptions({ job: '   ' })).toThrow(
+      'job: expected the job_name of the scrape job',
+    );
+    expect(() => resolveAlertingOptions({ job: 'burnrate ' })).toThrow(
+      'job: expected the job_name of the scrape job without surrounding spaces, got "burnrate ": write "burnrate"',
+    );
+    expect(() => resolveAlertingOptions({ job: 'burn\nrate' })).toThrow('with a control character');
+    expect(resolveAlertingOptions({ job: 'llm-api' }).job).toBe('llm-api');
+    expect(resolveAlertingOptions({}).job).toBe('burnrate');
   });
 
   it('splits groups into one file per budget plus the fleet file', () => {
