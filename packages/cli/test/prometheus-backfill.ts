@@ -24,11 +24,16 @@ function familyOf(name: string): string {
   return name.replace(/_total$|_count$|_sum$/, '');
 }
 
+function typeOf(members: readonly BackfillSeries[]): 'counter' | 'histogram' | 'gauge' {
+  if (members.some((m) => m.name.endsWith('_total'))) return 'counter';
+  return members.some((m) => /_count$|_sum$/.test(m.name)) ? 'histogram' : 'gauge';
+}
+
 /**
  * Writes the series as OpenMetrics, turns them into TSDB blocks with `promtool tsdb
  * create-blocks-from openmetrics`, and starts a real Prometheus on 127.0.0.1 over those blocks,
  * resolving once `/-/ready` answers. Counters (`_total`) and histogram parts (`_count`, `_sum`) get
- * their family's `# TYPE`.
+ * their family's `# TYPE`; other names are gauges.
  */
 export async function startBackfilledPrometheus(
   series: readonly BackfillSeries[],
@@ -41,8 +46,7 @@ export async function startBackfilledPrometheus(
   }
   const lines: string[] = [];
   for (const [family, members] of families) {
-    const type = members.some((m) => m.name.endsWith('_total')) ? 'counter' : 'histogram';
-    lines.push(`# TYPE ${family} ${type}`);
+    lines.push(`# TYPE ${family} ${typeOf(members)}`);
     for (const m of members) {
       const labels = Object.entries(m.labels)
         .map(([k, v]) => `${k}="${v}"`)

@@ -3,10 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CostProcessor, type CostReport, formatUsd } from '@burnrate/cost-processor';
+import { type CostProcessor, type CostReport, formatUsd, loadPriceCard } from '@burnrate/cost-processor';
 import { startSimulator } from '@burnrate/llm-simulator';
 import { setupBurnrate } from '@burnrate/node';
 import { createManualClock } from '@burnrate/sdk';
+import { LABEL as L, PROM as S } from '@burnrate/semconv';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
@@ -195,6 +196,70 @@ describe('burnrate report --metrics (a real instrumented process)', () => {
     expect(lines[2]).toBe(`total: ${formatUsd(own.totalUsd)}`);
     expect(r.stdout).toContain('UNPRICED usage (not included in the total):');
     expect(r.stdout).toContain('recommendations:');
+  });
+
+  it("names the app's own price card without --card: its checksum from burnrate_pricecard_info, as served by the app", async () => {
+    const own = fx.processor.report().priceCard;
+    const defaults = loadPriceCard();
+    expect(own.checksum).not.toBe(defaults.checksum);
+    const json = await runCli(['report', '--metrics', fx.metricsUrl, '--json']);
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as { report: CostReport; servedPriceCards: unknown[] };
+    expect(out.report.priceCard).toEqual({ ...own, origin: 'as served by the app' });
+    expect(out.servedPriceCards).toEqual([
+      { checksum: own.checksum, catalogVersion: own.catalogVersion, defaultsAsOf: own.defaultsAsOf },
+    ]);
+    const text = await runCli(['report', '--metrics', fx.metricsUrl]);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `price card: as served by the app (checksum ${own.checksum}, catalog @pydantic/genai-prices ${own.catalogVersion}, defaults as of ${own.defaultsAsOf})`,
+    );
+    expect(text.stdout).not.toContain(defaults.checksum);
+  });
+
+  it('says so when --card is not the card the app priced with, and names both', async () => {
+    const own = fx.processor.report().priceCard;
+    const other = join(dir, 'other-card.yaml');
+    writeFileSync(other, "providers:\n  '127.0.0.1': openai\n");
+    const otherChecksum = loadPriceCard(other).checksum;
+    const r = await runCli(['report', '--metrics', fx.metricsUrl, '--card', other]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+      `price card: read from ${other} (checksum ${otherChecksum}, catalog @pydantic/genai-prices ${own.catalogVersion}, defaults as of ${own.defaultsAsOf})`,
+      `note: the app served price card ${own.checksum} (catalog @pydantic/genai-prices ${own.catalogVersion}, defaults as of ${own.defaultsAsOf}), not only the one read from ${other}: the dollars were priced with what the app served; ${other} is used here for provider mapping, budgets and recommendations`,
+    ]);
+    // The app's own card: no note.
+    const same = await runCli(['report', '--metrics', fx.metricsUrl, '--card', cardPath]);
+    expect(same.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `price card: read from ${cardPath} (checksum ${own.checksum}, catalog @pydantic/genai-prices ${own.catalogVersion}, defaults as of ${own.defaultsAsOf})`,
+    );
+  });
+
+  it('claims no card when the app serves no burnrate_pricecard_info and --card is not given', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`# TYPE ${S.cost} counter\n${S.cost}{${L.component}="fixed"} 2.5\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    try {
+      const r = await runCli(['report', '--metrics', url]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('total: $2.50\n');
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
+        `price card: not known: the app served no ${S.priceCardInfo} series; give --card FILE to name the card`,
+      );
+      expect(r.stdout).not.toContain(loadPriceCard().checksum);
+      const json = JSON.parse((await runCli(['report', '--metrics', url, '--json'])).stdout);
+      expect(json.report.priceCard).toEqual({
+        checksum: '',
+        catalogVersion: '',
+        defaultsAsOf: '',
+        origin: `not known: the app served no ${S.priceCardInfo} series; give --card FILE to name the card`,
+      });
+      expect(json.servedPriceCards).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 
   it('fails with exit 1 naming the URL when nothing listens there', async () => {

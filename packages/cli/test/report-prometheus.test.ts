@@ -84,6 +84,28 @@ const DATA: BackfillSeries[] = [
   series(S.cacheRequests, { [L.cacheResult]: 'hit' }, 0, 0, 40),
   series(S.cacheRequests, { [L.cacheResult]: 'miss' }, 0, 0, 60),
   series(S.revenue, {}, 0, 100, 200),
+  // The card the fleet priced with in the window, and one it served only before the window.
+  {
+    name: S.priceCardInfo,
+    labels: {
+      [L.cardChecksum]: 'c0ffee0123456789',
+      [L.catalogVersion]: '0.1.8',
+      [L.cardDefaultsAsOf]: '2026-11-15',
+    },
+    points: [
+      [W, 1],
+      [T, 1],
+    ],
+  },
+  {
+    name: S.priceCardInfo,
+    labels: {
+      [L.cardChecksum]: '0ld0ld0ld0ld0ld0',
+      [L.catalogVersion]: '0.1.7',
+      [L.cardDefaultsAsOf]: '2026-06-01',
+    },
+    points: [[S0, 1]],
+  },
 ];
 
 let prom: BackfilledPrometheus;
@@ -182,6 +204,25 @@ describe('burnrate report --prometheus (a real Prometheus over known data)', () 
     ]);
     expect(r.stdout).toContain('queries: 30400');
     expect(r.stdout).toContain('ROI: 16.5 %');
+  });
+
+  it('names the card the fleet served in the window without --card, not the defaults the CLI loaded', async () => {
+    const r = await runCli(['report', '--prometheus', prom.url, '--window', '1d', '--json'], { now });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { report: CostReport; servedPriceCards: unknown[] };
+    expect(out.report.priceCard).toEqual({
+      checksum: 'c0ffee0123456789',
+      catalogVersion: '0.1.8',
+      defaultsAsOf: '2026-11-15',
+      origin: 'as served by the apps Prometheus scraped',
+    });
+    expect(out.servedPriceCards).toEqual([
+      { checksum: 'c0ffee0123456789', catalogVersion: '0.1.8', defaultsAsOf: '2026-11-15' },
+    ]);
+    const text = await runCli(['report', '--prometheus', prom.url, '--window', '1d'], { now });
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'price card: as served by the apps Prometheus scraped (checksum c0ffee0123456789, catalog @pydantic/genai-prices 0.1.8, defaults as of 2026-11-15)',
+    );
   });
 
   it('fails with exit 1 when the URL is not a Prometheus API', async () => {

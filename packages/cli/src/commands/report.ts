@@ -10,6 +10,7 @@ import {
   PrometheusWindowSource,
   scrapeMetrics,
 } from '../prometheus/source.js';
+import { reportedPriceCard, type ServedPriceCard, servedPriceCards } from '../report/price-card-info.js';
 import { snapshotFromCounters } from '../report/snapshot.js';
 
 /** Options of `burnrate report` after parsing. */
@@ -30,6 +31,11 @@ export type ReportSource =
 export interface ReportOutput {
   source: ReportSource;
   report: CostReport;
+  /**
+   * The price cards the processes priced with, from their `burnrate_pricecard_info` series; the
+   * report's `priceCard` says which card the report names and where that came from.
+   */
+  servedPriceCards: ServedPriceCard[];
 }
 
 /** The default `--window` of `burnrate report --prometheus`. */
@@ -67,7 +73,8 @@ export function addReportCommand(program: Command, io: CliIo): void {
     )
     .option(
       '--card <file>',
-      'price card (YAML/JSON) for provider mapping, GPU and batch prices in the recommendations',
+      'price card (YAML/JSON) for provider mapping, budgets, GPU and batch prices in the recommendations ' +
+        '(without it: the shipped defaults, and the report names the card the processes priced with)',
     )
     .option('--json', 'print the report as JSON')
     .addHelpText(
@@ -104,11 +111,13 @@ export async function runReport(options: ReportOptions, io: CliIo): Promise<void
   let source: CounterSource;
   let reportSource: ReportSource;
   let fromMs: number;
+  let where: string;
   if (options.prometheus !== undefined) {
     const window = options.window ?? DEFAULT_REPORT_WINDOW;
     const client = new PrometheusClient(options.prometheus, io.fetch);
     source = new PrometheusWindowSource(client, window, nowMs / 1000);
     fromMs = nowMs - (durationSeconds(window) ?? 0) * 1000;
+    where = 'the apps Prometheus scraped';
     reportSource = {
       kind: 'prometheus',
       url: client.baseUrl,
@@ -120,16 +129,23 @@ export async function runReport(options: ReportOptions, io: CliIo): Promise<void
     const scrapes = await Promise.all(urls.map((url) => scrapeMetrics(url, io.fetch)));
     source = new ExpositionSource(scrapes.flat());
     fromMs = nowMs;
+    where = urls.length === 1 ? 'the app' : 'the apps';
     reportSource = { kind: 'metrics', urls, scrapedAt: new Date(nowMs).toISOString() };
   }
-  const snapshot = await snapshotFromCounters(source, card, fromMs);
+  const [snapshot, served] = await Promise.all([
+    snapshotFromCounters(source, card, fromMs),
+    servedPriceCards(source),
+  ]);
   const report = buildReport(card, snapshot, nowMs);
+  // Claim no card that was not read: the --card file, else what the processes say they priced with.
+  const { priceCard, notes } = reportedPriceCard(card, options.card, served, where);
+  report.priceCard = priceCard;
   if (options.json) {
-    const output: ReportOutput = { source: reportSource, report };
+    const output: ReportOutput = { source: reportSource, report, servedPriceCards: served };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     return;
   }
-  io.stdout(`${withPeriod(formatReport(report), reportSource)}\n`);
+  io.stdout(`${[withPeriod(formatReport(report), reportSource), ...notes].join('\n')}\n`);
 }
 
 /** Replaces the report's period line with where the numbers came from. */

@@ -18,6 +18,11 @@ export interface CounterSource {
    * satisfy `matchers`. No group when no series matched.
    */
   sumBy(metric: string, by: readonly string[], matchers?: readonly Matcher[]): Promise<GroupSum[]>;
+  /**
+   * The distinct values of the `by` labels among a gauge's series in the source's period (e.g. the
+   * price cards in `burnrate_pricecard_info`), absent labels as `""`. Empty when no series matched.
+   */
+  labelSets?(metric: string, by: readonly string[]): Promise<Record<string, string>[]>;
 }
 
 /** Reads `sum by (...) (increase(metric{...}[window]))` from Prometheus at one evaluation time. */
@@ -48,6 +53,20 @@ export class PrometheusWindowSource implements CounterSource {
     const vector = await this.#client.query(this.expression(metric, by, matchers), this.#timeSeconds);
     return vector.map((s) => ({ labels: pick(s.labels, by), value: s.value }));
   }
+
+  /** The PromQL {@link labelSets} runs: the label sets a gauge had at any point of the window. */
+  labelSetsExpression(metric: string, by: readonly string[]): string {
+    return `group by (${by.join(', ')}) (last_over_time(${metric}[${this.#window}]))`;
+  }
+
+  /** {@inheritDoc CounterSource.labelSets} */
+  async labelSets(metric: string, by: readonly string[]): Promise<Record<string, string>[]> {
+    const vector = await this.#client.query(this.labelSetsExpression(metric, by), this.#timeSeconds);
+    return distinct(
+      vector.map((s) => pick(s.labels, by)),
+      by,
+    );
+  }
 }
 
 /** Sums samples scraped from `/metrics` (counters there are totals since each process started). */
@@ -71,6 +90,14 @@ export class ExpositionSource implements CounterSource {
       else groups.set(key, { labels, value: s.value });
     }
     return [...groups.values()];
+  }
+
+  /** {@inheritDoc CounterSource.labelSets} */
+  async labelSets(metric: string, by: readonly string[]): Promise<Record<string, string>[]> {
+    return distinct(
+      this.#samples.filter((s) => s.name === metric).map((s) => pick(s.labels, by)),
+      by,
+    );
   }
 }
 
@@ -101,6 +128,12 @@ export async function scrapeMetrics(url: string, fetchFn: typeof fetch): Promise
       `--metrics: ${url} is not in the Prometheus text format (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+}
+
+function distinct(sets: readonly Record<string, string>[], by: readonly string[]): Record<string, string>[] {
+  const out = new Map<string, Record<string, string>>();
+  for (const set of sets) out.set(JSON.stringify(by.map((b) => set[b])), set);
+  return [...out.values()];
 }
 
 function pick(labels: Readonly<Record<string, string>>, by: readonly string[]): Record<string, string> {

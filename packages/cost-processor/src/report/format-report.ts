@@ -144,8 +144,15 @@ export function formatReport(report: CostReport): string {
     });
   }
   out.push('');
-  out.push(
-    `price card ${report.priceCard.checksum}, catalog @pydantic/genai-prices ${report.priceCard.catalogVersion}, defaults as of ${report.priceCard.defaultsAsOf}`,
-  );
+  out.push(priceCardLine(report.priceCard));
   return out.join('\n');
+}
+
+/** The report's last line: which price card priced its dollars, and how the report knows. */
+function priceCardLine(card: CostReport['priceCard']): string {
+  const what = `${card.checksum}, catalog @pydantic/genai-prices ${card.catalogVersion}, defaults as of ${card.defaultsAsOf}`;
+  if (card.origin === undefined) return `price card ${what}`;
+  return card.checksum === ''
+    ? `price card: ${card.origin}`
+    : `price card: ${card.origin} (checksum ${what})`;
 }

@@ -58,5 +58,22 @@ export interface CostReport {
   recommendations: Recommendation[];
   /** Spend against each budget of the card over the period (empty without budgets or cost series). */
   budgets: BudgetStatus[];
-  priceCard: { checksum: string; catalogVersion: string; defaultsAsOf: string };
+  /** The price card the dollars were priced with. */
+  priceCard: ReportPriceCard;
+}
+
+/** The price card a report's dollars were priced with. */
+export interface ReportPriceCard {
+  /** The card's checksum; `""` when not known (see `origin`). */
+  checksum: string;
+  /** The `@pydantic/genai-prices` version of its catalog; `""` when not known. */
+  catalogVersion: string;
+  /** Date of its shipped GPU/storage/network defaults; `""` when not known. */
+  defaultsAsOf: string;
+  /**
+   * Where these came from when the report was not built in the process that priced the calls, e.g.
+   * `as served by the app` (its `burnrate.pricecard.info` series) or `read from card.yaml`. Absent
+   * in the processor's own report, whose card priced every dollar in it.
+   */
+  origin?: string;
 }

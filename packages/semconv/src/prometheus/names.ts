@@ -69,6 +69,12 @@ export const LABEL = {
   budget: labelName(ATTR.budget),
   budgetWindow: labelName(ATTR.budgetWindow),
   deployment: labelName(ATTR.deployment),
+  /** `error.type` of a failed call (on the inference-duration histogram). */
+  errorType: labelName(ATTR.errorType),
+  /** Labels of `burnrate_pricecard_info`: the card a process prices with. */
+  cardChecksum: labelName(ATTR.cardChecksum),
+  catalogVersion: labelName(ATTR.catalogVersion),
+  cardDefaultsAsOf: labelName(ATTR.cardDefaultsAsOf),
   /** Caller attribute `feature` (not an OpenTelemetry name: the application chooses it). */
   feature: 'feature',
   /** Caller attribute `tenant`. */
