@@ -28,6 +28,13 @@ describe('ledger series keys', () => {
     expect([...series.values()]).toEqual([{ attributes: { ...caller, ...owned }, value: 7 }]);
   });
 
+  it('key a call without caller attributes like the same set built in full', () => {
+    const series = new SeriesMap(LLM_COST_KEYS);
+    series.addSplit({}, series.callerKey({}) ?? '', series.ownedPart(owned), 1);
+    series.add({ ...owned }, 2);
+    expect([...series.values()]).toEqual([{ attributes: owned, value: 3 }]);
+  });
+
   it('keep sets apart that differ in an owned key, its absence, or a caller value’s type', () => {
     const series = new SeriesMap(LLM_COST_KEYS);
     series.add(owned, 1);

@@ -4,9 +4,12 @@ export interface Clock {
   now(): number;
 }
 
+/** Fixed for the life of a process; its getter costs about as much as `performance.now()` itself. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** The real clock: `performance.timeOrigin + performance.now()` (monotonic within a process). */
 export const realClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => TIME_ORIGIN + performance.now(),
 };
 
 /** A clock that moves only when told to; for tests and simulations. */

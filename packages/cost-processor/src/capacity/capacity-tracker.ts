@@ -29,6 +29,7 @@ export class CapacityTracker {
 
   /** Records one finished call at `nowMs` for every deployment it belongs to. */
   observe(record: LlmUsageRecord, nowMs: number): void {
+    if (this.#deployments.length === 0) return;
     this.#deployments.forEach((d, i) => {
       if (d.model !== undefined && !matchesPattern(d.model, record.requestModel)) return;
       for (const [k, v] of Object.entries(d.scope)) if (String(record.attributes[k]) !== v) return;

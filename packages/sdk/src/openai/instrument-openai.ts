@@ -1,6 +1,6 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
-import { safely } from '../safe.js';
+import { reportTelemetryError } from '../safe.js';
 import { type CallStart, observeApiCall } from '../wrap/call-observer.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
@@ -86,11 +86,22 @@ function wrapCreate(resource: object | undefined, kind: Kind, ctx: WrapContext):
   const original = target?.create;
   if (!target || typeof original !== 'function' || original[WRAPPED]) return;
 
+  // try/catch inline rather than `safely(what, () => ...)`: no two closures per call.
   const wrapped: Create = function (this: unknown, body: unknown, options?: unknown): unknown {
-    const plan = safely('preparing a call', () => prepare(kind, body, ctx));
+    let plan: Plan | undefined;
+    try {
+      plan = prepare(kind, body, ctx);
+    } catch (err) {
+      reportTelemetryError('preparing a call', err);
+    }
     const result = original.call(this, plan ? plan.body : body, options);
     if (!plan) return result;
-    return safely('observing a call', () => observe(result, kind, plan, ctx)) ?? result;
+    try {
+      return observe(result, kind, plan, ctx) ?? result;
+    } catch (err) {
+      reportTelemetryError('observing a call', err);
+      return result;
+    }
   };
   wrapped[WRAPPED] = true;
   target.create = wrapped;

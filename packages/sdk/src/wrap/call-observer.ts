@@ -1,6 +1,6 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { TokenUsage, UsageSource } from '../record/usage-record.js';
-import type { UsageRecorder } from '../recorder/usage-recorder.js';
+import type { LlmCall, UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { errorTypeOf } from './error-type.js';
 import type { ServerIdentity } from './provider-name.js';
@@ -31,24 +31,26 @@ const ZERO: TokenUsage = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, 
 export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallEnd): void {
   const now = recorder.clock.now();
   const usageSource: UsageSource = end.usage ? 'provider' : 'missing';
-  recorder.recordLlm({
+  // Optional fields assigned in place rather than spread in (`...(x && { x })` builds and copies a
+  // throwaway object per field, on every call); the keys keep their order.
+  const call: LlmCall = {
     provider: start.server.provider,
     operation: start.operation,
     requestModel: start.requestModel,
-    ...(end.responseModel !== undefined && { responseModel: end.responseModel }),
-    ...(end.serviceTier !== undefined && { serviceTier: end.serviceTier }),
-    ...(start.server.serverAddress !== undefined && { serverAddress: start.server.serverAddress }),
-    ...(start.server.serverPort !== undefined && { serverPort: start.server.serverPort }),
-    usage: end.usage ?? ZERO,
-    usageSource,
-    durationS: Math.max(0, (now - start.startMs) / 1000),
-    ...(end.firstChunkMs !== undefined && {
-      timeToFirstChunkS: Math.max(0, (end.firstChunkMs - start.startMs) / 1000),
-    }),
-    streaming: start.streaming,
-    ...(end.errorType !== undefined && { errorType: end.errorType }),
-    attributes: start.attributes,
-  });
+  } as LlmCall;
+  if (end.responseModel !== undefined) call.responseModel = end.responseModel;
+  if (end.serviceTier !== undefined) call.serviceTier = end.serviceTier;
+  if (start.server.serverAddress !== undefined) call.serverAddress = start.server.serverAddress;
+  if (start.server.serverPort !== undefined) call.serverPort = start.server.serverPort;
+  call.usage = end.usage ?? ZERO;
+  call.usageSource = usageSource;
+  call.durationS = Math.max(0, (now - start.startMs) / 1000);
+  if (end.firstChunkMs !== undefined)
+    call.timeToFirstChunkS = Math.max(0, (end.firstChunkMs - start.startMs) / 1000);
+  call.streaming = start.streaming;
+  if (end.errorType !== undefined) call.errorType = end.errorType;
+  call.attributes = start.attributes;
+  recorder.recordLlm(call);
 }
 
 /** How to read one call's result: a whole response, or the items of a stream. */

@@ -12,6 +12,9 @@ export interface OwnedPart {
   readonly key: string;
 }
 
+/** {@link attributesKey} of an empty attribute set. */
+const EMPTY_KEY = '[]';
+
 /** A stable key for an attribute set: its entries sorted by key, as JSON. */
 export function attributesKey(attributes: Attributes): string {
   return JSON.stringify(
@@ -55,8 +58,13 @@ export class SeriesMap {
    * {@link add} with the merged attributes).
    */
   callerKey(caller: Attributes): string | undefined {
-    for (const k in caller) if (this.#ownedSet.has(k)) return undefined;
-    return attributesKey(caller);
+    let empty = true;
+    for (const k in caller) {
+      if (this.#ownedSet.has(k)) return undefined;
+      empty = false;
+    }
+    // Most calls carry no caller attributes: their half is a constant, no sort or JSON needed.
+    return empty ? EMPTY_KEY : attributesKey(caller);
   }
 
   /** The owned half for attributes that set only owned keys; cache it per model. */

@@ -6,7 +6,7 @@ import type {
   PriceCard,
   TokenPricesPer1M,
 } from '../../price-card/types.js';
-import { evaluateCatalogPlan } from './catalog-price-plan.js';
+import { type CatalogTokens, evaluateCatalogPlan } from './catalog-price-plan.js';
 import {
   type CatalogModel,
   GENAI_PRICES_CATALOG,
@@ -56,6 +56,25 @@ export function explicitCost(usage: TokenUsage, entry: ExplicitModelPrice): numb
       cacheRead * prices.cachedInput +
       cacheWrite * prices.cacheWrite +
       (u.output_tokens ?? 0) * prices.output) /
+    1_000_000
+  );
+}
+
+/**
+ * {@link explicitCost} from token counts already cleaned by `toCatalogTokens` (the same numbers
+ * `toCatalogUsage` gives, without building its object): the same operations in the same order.
+ */
+function explicitUsd(t: CatalogTokens, entry: ExplicitModelPrice): number {
+  const prices: TokenPricesPer1M =
+    entry.longContext && t.input > entry.longContext.thresholdTokens
+      ? entry.longContext.prices
+      : entry.prices;
+  const uncached = t.input - t.cacheRead - t.cacheWrite;
+  return (
+    (uncached * prices.input +
+      t.cacheRead * prices.cachedInput +
+      t.cacheWrite * prices.cacheWrite +
+      t.output * prices.output) /
     1_000_000
   );
 }
@@ -596,9 +615,9 @@ function tierFactor(spec: TierSpec, usage: TokenUsage): { factor: number; name?:
 /** The explicit branch of the unmemoized path, from a resolution: same operations, same order. */
 function priceExplicit(r: Extract<Resolution, { kind: 'explicit' }>, usage: TokenUsage): TokenPriceResult {
   if (r.tierSpec.kind === 'unpriced') return { ...r.tierSpec };
-  const base = explicitCost(usage, r.entry);
+  const base = explicitUsd(toCatalogTokens(usage), r.entry);
   const tierRule = tierFactor(r.tierSpec, usage);
-  const noCache = explicitCost(withoutCacheReads(usage), r.entry);
+  const noCache = explicitUsd(toCatalogTokens(usage, true), r.entry);
   const out: TokenPriced = {
     kind: 'priced' as const,
     usd: base * tierRule.factor,

@@ -40,6 +40,11 @@ interface LlmSeriesParts {
   readonly calls: LlmCallKeys;
   promptCache?: OwnedPart;
   tierSavings?: OwnedPart;
+  /**
+   * `burnrate.request.cost.usd` attributes of calls without caller attributes, for the operation
+   * they were built for; the same object every call (never changed once built).
+   */
+  callCost?: { readonly operation: string; readonly attributes: Attributes };
 }
 
 /** Prices one record of each per-record kind into the ledger (LLM calls, GPU time, network, cache hits). */
@@ -109,25 +114,14 @@ export class RecordCosts {
     }
     const batchFactor = this.pricer.batchFactor(result.providerId);
     const standardCatalog = result.source !== 'explicit' && result.serviceTier === undefined ? result.usd : 0;
-    ledger.addLlmCall(
-      record.provider,
-      model,
-      record.usage,
-      {
-        usd: result.usd,
-        standardTierCatalogUsd: standardCatalog,
-        ...(batchFactor !== undefined ? { batchFactor } : {}),
-      },
-      record.requestModel,
-      parts?.calls,
-    );
-    this.sink()?.recordCallCost(result.usd, {
-      ...caller,
-      [ATTR.providerName]: record.provider,
-      [ATTR.requestModel]: record.requestModel,
-      [ATTR.operationName]: record.operation,
-      [ATTR.priceSource]: result.source,
-    });
+    const priced: { usd: number; standardTierCatalogUsd: number; batchFactor?: number } = {
+      usd: result.usd,
+      standardTierCatalogUsd: standardCatalog,
+    };
+    if (batchFactor !== undefined) priced.batchFactor = batchFactor;
+    ledger.addLlmCall(record.provider, model, record.usage, priced, record.requestModel, parts?.calls);
+    const sink = this.sink();
+    if (sink) sink.recordCallCost(result.usd, callCostAttributes(record, result, parts, caller));
     const tierSaved = result.serviceTierSavingsUsd > 0 && result.serviceTier !== undefined;
     if (!(result.promptCacheSavingsUsd > 0) && !tierSaved) return;
     const savingsKey = parts ? ledger.savingsCallerKey(caller) : undefined;
@@ -286,4 +280,33 @@ function llmOwned(record: LlmUsageRecord, strategy: string): Attributes {
   if (record.responseModel !== undefined) owned[ATTR.responseModel] = record.responseModel;
   owned[ATTR.savingsStrategy] = strategy;
   return owned;
+}
+
+/**
+ * The attributes of a call's `burnrate.request.cost.usd` point: the caller's, provider, request
+ * model, operation and price source. Reused from the series parts when the caller set none.
+ */
+function callCostAttributes(
+  record: LlmUsageRecord,
+  result: TokenPriced,
+  parts: LlmSeriesParts | undefined,
+  caller: Attributes,
+): Attributes {
+  const reusable = parts !== undefined && !hasKeys(caller);
+  if (reusable && parts.callCost?.operation === record.operation) return parts.callCost.attributes;
+  const attributes: Attributes = {
+    ...caller,
+    [ATTR.providerName]: record.provider,
+    [ATTR.requestModel]: record.requestModel,
+    [ATTR.operationName]: record.operation,
+    [ATTR.priceSource]: result.source,
+  };
+  if (reusable && typeof record.operation === 'string')
+    parts.callCost = { operation: record.operation, attributes };
+  return attributes;
+}
+
+function hasKeys(attributes: Attributes): boolean {
+  for (const _ in attributes) return true;
+  return false;
 }
