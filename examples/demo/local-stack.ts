@@ -19,6 +19,11 @@ export interface LocalStack {
   prometheus: RunningPrometheus;
   alertmanager: RunningAlertmanager;
   webhook: WebhookReceiver;
+  /**
+   * Waits until Prometheus scrapes the target (up), so that spend from the first call on is inside
+   * its `increase()`; stops the stack and throws when it does not within the harness' timeout.
+   */
+  waitForTarget(): Promise<void>;
   /** Waits (up to `timeoutMs`) for budget alerts delivered to the webhook, and returns them. */
   deliveredBudgetAlerts(timeoutMs: number): Promise<Array<WebhookAlert & { receiver: string }>>;
   stop(): Promise<void>;
@@ -40,8 +45,10 @@ export function missingBinaries(): string[] {
 
 /**
  * Starts Alertmanager (routing as docker/alertmanager/alertmanager.yml, to a local webhook) and
- * Prometheus scraping `metricsUrl` with the rules generated from `budgets`, and waits until the
- * target is up, so that spend from the first call on is inside Prometheus' `increase()`.
+ * Prometheus scraping `metricsUrl` with the rules generated from `budgets`, and waits until
+ * Prometheus lists the target (its discovery takes about 5 s), up or not. The demo starts the stack
+ * before burnrate, so those seconds are not in the report's period, then calls
+ * {@link LocalStack.waitForTarget} (one scrape interval, 1 s).
  */
 export async function startLocalStack(metricsUrl: string, budgets: readonly Budget[]): Promise<LocalStack> {
   const webhook = await startWebhookReceiver();
@@ -55,8 +62,8 @@ export async function startLocalStack(metricsUrl: string, budgets: readonly Budg
     await Promise.allSettled([prometheus.stop(), alertmanager.stop(), webhook.close()]);
   };
   try {
-    await waitFor(async () => (await prometheus.targets()).some((t) => t.health === 'up'), {
-      what: 'Prometheus to scrape the demo',
+    await waitFor(async () => (await prometheus.targets()).length > 0, {
+      what: 'Prometheus to discover the demo target',
     });
   } catch (err) {
     await stop();
@@ -66,6 +73,16 @@ export async function startLocalStack(metricsUrl: string, budgets: readonly Budg
     prometheus,
     alertmanager,
     webhook,
+    async waitForTarget() {
+      try {
+        await waitFor(async () => (await prometheus.targets()).some((t) => t.health === 'up'), {
+          what: 'Prometheus to scrape the demo',
+        });
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+    },
     async deliveredBudgetAlerts(timeoutMs) {
       const budgetAlerts = () =>
         webhook.deliveries.flatMap((d) =>

@@ -17,6 +17,7 @@ import { setupBurnrate } from '@burnrate/node';
 import { COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
+import { freePort } from '../../docker/test/harness/index.js';
 import { type LocalStack, missingBinaries, startLocalStack } from './local-stack.js';
 import { showProgress } from './progress.js';
 import { oneRequest, seeded, type WorkloadStats } from './workload.js';
@@ -124,20 +125,30 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  // Prometheus and Alertmanager start before burnrate, so the seconds they take are not in the
+  // report's period: the period is what the spend covers, and its 30-day projection is the only one.
+  let stack: LocalStack | undefined;
+  let port = opts.port;
+  if (opts.withPrometheus) {
+    if (port === 0) port = await freePort();
+    stack = await startLocalStack(`http://${opts.host}:${port}/metrics`, card.budgets);
+  }
+
   let processor: CostProcessor | undefined;
   let burnrate: Awaited<ReturnType<typeof setupBurnrate>>;
   try {
     burnrate = await setupBurnrate({
-      prometheus: { host: opts.host, port: opts.port },
+      prometheus: { host: opts.host, port },
       serviceName: 'burnrate-demo',
       attributes: { service: 'demo' },
       priceCard: card,
     });
     processor = burnrate.costs;
   } catch (err) {
+    await stack?.stop();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       console.error(
-        `--port: ${opts.host}:${opts.port} is already in use (another demo or exporter?); stop it, or pass --port 0 for a free port`,
+        `--port: ${opts.host}:${port} is already in use (another demo or exporter?); stop it, or pass --port 0 for a free port`,
       );
       return 1;
     }
@@ -148,7 +159,6 @@ async function main(): Promise<number> {
     : await startSimulator({ faults: { rate429: 0.02, retryAfterMs: 20, seed: opts.seed } });
   // The self-hosted model: a second OpenAI-compatible server, as vLLM would be.
   const vllm = await startSimulator();
-  let stack: LocalStack | undefined;
   try {
     const cost = processor as CostProcessor;
     const { recorder } = burnrate;
@@ -171,9 +181,7 @@ async function main(): Promise<number> {
     );
     say(`metrics: ${burnrate.metricsUrl}   price card: ${opts.card}\n`);
 
-    stack = opts.withPrometheus
-      ? await startLocalStack(burnrate.metricsUrl as string, card.budgets)
-      : undefined;
+    await stack?.waitForTarget();
     if (stack)
       say(
         `Prometheus ${stack.prometheus.url} and Alertmanager ${stack.alertmanager.url} are watching the budgets.\n`,
@@ -189,7 +197,7 @@ async function main(): Promise<number> {
     });
     recorder.storage.set(120e9, { storageClass: 'vector_db' });
 
-    const stats: WorkloadStats = { calls: 0, failed: 0, cacheHits: 0, gpuJobs: 0 };
+    const stats: WorkloadStats = { cacheHits: 0, gpuJobs: 0 };
     const random = seeded(opts.seed);
     const answerCache = new Map<string, string>();
     const clients = { api: apiClient, selfHosted, recorder };
@@ -227,7 +235,6 @@ async function main(): Promise<number> {
     stopProgress();
 
     const report = cost.report();
-    const elapsedS = (Date.now() - startMs) / 1000;
     const scraped = await (await fetch(burnrate.metricsUrl as string)).text();
     const metricTotal = (name: string, label = ''): number =>
       scraped
@@ -267,11 +274,8 @@ async function main(): Promise<number> {
         ),
       );
     } else {
+      // The report's "at this rate" line is the demo's one projection (over the report's period).
       console.log(`\n${formatReport(report)}`);
-      const perMonth = (report.totalUsd / elapsedS) * 30 * 86400;
-      console.log(
-        `\nAt this rate: ${formatUsd(perMonth)} per 30-day month (${formatUsd(report.totalUsd)} in ${elapsedS.toFixed(1)} s).`,
-      );
       console.log('\nCapacity plan (instances = ceil(QPS × latency ÷ (batch × utilization)))');
       for (const d of cost.capacity()) {
         const spec = card.deployments.find((x) => x.name === d.deployment);

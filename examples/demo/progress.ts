@@ -18,7 +18,7 @@ export function showProgress(
     last = elapsed;
     const r = processor.report();
     const line =
-      `[${elapsed.toFixed(0).padStart(3)}s/${durationS}s] ${stats.calls} calls, ${stats.failed} failed, ` +
+      `[${elapsed.toFixed(0).padStart(3)}s/${durationS}s] ${r.queries} queries, ${r.failedCalls} failed calls, ` +
       `${stats.cacheHits} cache hits, ${stats.gpuJobs} GPU jobs | spent ${formatUsd(r.totalUsd)} ` +
       `(api ${formatUsd(r.components.api.usd)}, gpu ${formatUsd(r.components.gpu.usd)}) | ` +
       `saved ${formatUsd(r.savings.totalUsd)} | unpriced models ${r.unpriced.length}`;

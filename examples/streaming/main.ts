@@ -151,7 +151,9 @@ const report = cost.report();
 const scrape = await (await fetch(burnrate.metricsUrl as string)).text();
 const unpricedLine = scrape.split('\n').find((l) => l.startsWith('burnrate_unpriced_usage_total{'));
 const pricedCount = results.filter((r) => r.usd !== null).length;
-console.log(`priced: $${report.totalUsd.toFixed(7)} for ${pricedCount} of ${report.queries} streams`);
+console.log(
+  `priced: $${report.totalUsd.toFixed(7)} for ${pricedCount} of ${report.queries + report.failedCalls} streams`,
+);
 console.log(`unpriced: ${unpricedLine ?? 'none'}`);
 
 const summary: Record<string, unknown> = { calls: results, totalUsd: report.totalUsd };

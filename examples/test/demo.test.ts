@@ -1,14 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatUsd } from '@burnrate/cost-processor';
 import { describe, expect, it } from 'vitest';
+import { missingBinaries } from '../demo/local-stack.js';
 import { runExample } from './run-example.js';
 
 interface DemoJson {
   report: {
     totalUsd: number;
     queries: number;
+    failedCalls: number;
+    projectedMonthlyUsd?: number;
     components: Record<string, { usd: number; share: number }>;
-    models: Array<{ model: string; provider: string; calls: number }>;
+    models: Array<{ model: string; provider: string; calls: number; queries: number; failedCalls: number }>;
     unpriced: Array<{ subject: string; reason: string }>;
     savings: { byStrategy: Record<string, number> };
     roiPercent?: number;
@@ -53,7 +57,67 @@ describe('the demo', () => {
     expect(r.roiPercent).toBeDefined();
     expect(r.recommendations.length).toBeGreaterThan(0);
     expect(out.capacity.map((c) => c.deployment)).toEqual(['llama-on-l4']);
+    // One meaning of query: calls that did not fail, model by model and in total.
+    expect(r.models.reduce((s, m) => s + m.queries, 0)).toBe(r.queries);
+    expect(r.models.reduce((s, m) => s + m.calls, 0)).toBe(r.queries + r.failedCalls);
+    expect(r.projectedMonthlyUsd).toBeGreaterThan(0);
   }, 90_000);
+
+  it('prints one monthly projection, from the period the spend covers, one meaning of query, and GPU rows that multiply out', async () => {
+    const run = await runExample('demo', ['--duration', '2', '--rate', '10', '--port', '0'], {
+      deadlineMs: 60_000,
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    const projections = lines.filter((l) => /per 30-day month|^at this rate/i.test(l));
+    expect(projections).toHaveLength(1);
+    const monthly =
+      /^at this rate: (\$[\d,.]+) per 30-day month \((\$[\d,.]+) over the ([\d.]+) s of the period\)$/.exec(
+        projections[0] ?? '',
+      );
+    expect(monthly).not.toBeNull();
+    // The period is the workload's 2 s (20 requests started 0.1 s apart), not the set-up before it.
+    expect(Number(monthly?.[3])).toBeGreaterThanOrEqual(1.9);
+    expect(Number(monthly?.[3])).toBeLessThan(4);
+    // The 30-day budget on all spend projects the same number.
+    const llmMonthly = lines.find((l) => l.startsWith('llm-monthly '));
+    expect(llmMonthly).toContain(`${monthly?.[1]}/30d`);
+    // The progress line counts what the report counts.
+    const queries = /^queries: (\d+) \(one query = one successful LLM call\)$/m.exec(run.stdout)?.[1];
+    const failed = /^failed calls: (\d+) /m.exec(run.stdout)?.[1];
+    expect(queries).toBeDefined();
+    expect(run.stdout).toMatch(new RegExp(`\\] ${queries} queries, ${failed} failed calls, `));
+    // GPU-hours × $/h = USD, as printed.
+    const header = lines.findIndex((l) => l.startsWith('gpu ') && l.includes('GPU-hours'));
+    const rows = lines
+      .slice(header + 2)
+      .filter((_, i, all) => all.slice(0, i + 1).every((l) => l.trim() !== ''))
+      .map((l) => l.trim().split(/\s+/));
+    expect(rows.map((r) => r[0]).sort()).toEqual(['a100-80gb', 'l4']);
+    for (const [, , hours, rate, usd] of rows) expect(formatUsd(Number(hours) * Number(rate))).toBe(usd);
+  }, 90_000);
+
+  it.skipIf(missingBinaries().length > 0)(
+    'with --with-prometheus, leaves the seconds Prometheus takes to start out of the period it projects from',
+    async () => {
+      const run = await runExample(
+        'demo',
+        ['--duration', '2', '--rate', '10', '--port', '0', '--with-prometheus'],
+        {
+          deadlineMs: 90_000,
+        },
+      );
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('are watching the budgets.');
+      const period = /^period: \S+ → \S+ \(([\d.]+) s\)$/m.exec(run.stdout)?.[1];
+      // Prometheus takes about 5 s to discover its target; that wait used to be in the period.
+      expect(Number(period)).toBeGreaterThanOrEqual(1.9);
+      expect(Number(period)).toBeLessThan(4);
+      expect(run.stdout.split('\n').filter((l) => /per 30-day month/.test(l))).toHaveLength(1);
+      expect(run.stdout).toContain(`over the ${period} s of the period)`);
+    },
+    120_000,
+  );
 
   it('refuses a bad --duration with the flag, the value and usage exit code 2, like the CLI', async () => {
     const run = await runExample('demo', ['--duration', 'abc']);

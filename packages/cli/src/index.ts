@@ -28,4 +28,4 @@ export {
   scrapeMetrics,
 } from './prometheus/source.js';
 export { ExpositionParseError, parsePrometheusText, type Sample } from './prometheus/text-format.js';
-export { snapshotFromCounters } from './report/snapshot.js';
+export { failedCallsFromCounters, snapshotFromCounters } from './report/snapshot.js';

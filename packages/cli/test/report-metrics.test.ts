@@ -79,6 +79,13 @@ beforeAll(async () => {
     max_completion_tokens: 200,
   });
   await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha beta gamma', 'delta'] });
+  // A call the provider refuses (HTTP 500): a failed call, not a query.
+  await client.chat.completions
+    .create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'fail' }], max_tokens: 5 },
+      { headers: { 'x-burnrate-fault': '500' } },
+    )
+    .catch(() => undefined);
   await client.chat.completions.create({
     model: 'ft:gpt-4o-mini:acme::x1',
     messages: [{ role: 'user', content: 'an unknown fine-tune' }],
@@ -145,6 +152,8 @@ describe('burnrate report --metrics (a real instrumented process)', () => {
     }
     expect(report.queries).toBe(own.queries);
     expect(report.queries).toBe(7);
+    expect(report.failedCalls).toBe(own.failedCalls);
+    expect(report.failedCalls).toBe(1);
     expect(report.costPerQueryUsd).toBeCloseTo(own.costPerQueryUsd ?? Number.NaN, 9);
     expect(report.tokens).toEqual(own.tokens);
     expect(report.tokens.cacheRead).toBeGreaterThan(0);
@@ -178,7 +187,14 @@ describe('burnrate report --metrics (a real instrumented process)', () => {
     report.budgets.forEach((b, i) => {
       expect(b.spentUsd).toBeCloseTo(own.budgets[i]?.spentUsd ?? Number.NaN, 9);
     });
-    expect(report.models.reduce((s, m) => s + m.calls, 0)).toBe(7);
+    expect(report.models.reduce((s, m) => s + m.calls, 0)).toBe(8);
+    expect(report.models.reduce((s, m) => s + m.queries, 0)).toBe(7);
+    expect(report.models.find((m) => m.failedCalls > 0)).toMatchObject({
+      model: 'gpt-4o-mini',
+      failedCalls: 1,
+    });
+    // /metrics totals have no known start: no projection.
+    expect(report.projectedMonthlyUsd).toBeUndefined();
     expect(report.models.reduce((s, m) => s + m.usd, 0)).toBeCloseTo(own.components.api.usd, 9);
   });
 

@@ -60,6 +60,8 @@ const DATA: BackfillSeries[] = [
   withFiveMinutes(S.inferenceDurationCount, gpt4o, 0, 30_000),
   withFiveMinutes(S.inferenceDurationSum, gpt4o, 0, 15_000),
   withFiveMinutes(S.inferenceDurationCount, mini, 100, 400),
+  // 100 gpt-4o calls that failed (429) in the window: calls, not queries.
+  series(S.inferenceDurationCount, { ...gpt4o, [L.errorType]: '429' }, 0, 0, 100),
   withFiveMinutes(S.inferenceDurationSum, mini, 10, 70),
   series(S.requestCostCount, gpt4o, 0, 0, 30_000),
   series(S.requestCostCount, mini, 0, 0, 400),
@@ -149,7 +151,9 @@ describe('burnrate report --prometheus (a real Prometheus over known data)', () 
     expect(report.bySource['catalog']).toBeCloseTo(3.5, 9);
     expect(report.bySource['default']).toBeCloseTo(82.32, 9);
     expect(report.queries).toBe(30_400);
+    expect(report.failedCalls).toBe(100);
     expect(report.costPerQueryUsd).toBeCloseTo(85.82 / 30_400, 12);
+    expect(report.projectedMonthlyUsd).toBeCloseTo(85.82 * 30, 9);
     expect(report.tokens).toEqual({
       input: 1_000_000,
       cacheRead: 300_000,
@@ -158,10 +162,18 @@ describe('burnrate report --prometheus (a real Prometheus over known data)', () 
       reasoning: 0,
     });
     expect(
-      report.models.map((m) => [m.model, m.calls, m.pricedCalls, m.inputTokens, m.outputTokens]),
+      report.models.map((m) => [
+        m.model,
+        m.calls,
+        m.queries,
+        m.failedCalls,
+        m.pricedCalls,
+        m.inputTokens,
+        m.outputTokens,
+      ]),
     ).toEqual([
-      ['gpt-4o', 30_000, 30_000, 600_000, 100_000],
-      ['gpt-4o-mini', 400, 400, 400_000, 20_000],
+      ['gpt-4o', 30_100, 30_000, 100, 30_000, 600_000, 100_000],
+      ['gpt-4o-mini', 400, 400, 0, 400, 400_000, 20_000],
     ]);
     expect(report.models[0]?.usd).toBeCloseTo(3, 9);
     expect(report.gpus).toHaveLength(1);
@@ -202,7 +214,14 @@ describe('burnrate report --prometheus (a real Prometheus over known data)', () 
       `period: the 1d before ${new Date(T * 1000).toISOString()}, from Prometheus at ${prom.url} (increase() over the window)`,
       'total: $85.82',
     ]);
-    expect(r.stdout).toContain('queries: 30400');
+    expect(r.stdout).toContain(
+      '\nat this rate: $2,574.60 per 30-day month ($85.82 over the 24.00 h of the period)\n',
+    );
+    expect(r.stdout).toContain(
+      '\nqueries: 30400 (one query = one successful LLM call)\nfailed calls: 100 (ended with an error: not queries; what the provider billed for them is in the total)\n',
+    );
+    // The GPU row multiplies out: 24.00 h × $3.43 = $82.32.
+    expect(r.stdout).toMatch(/\na100-80gb +on_demand +24\.00 +3\.43 +\$82\.32\n/);
     expect(r.stdout).toContain('ROI: 16.5 %');
   });
 

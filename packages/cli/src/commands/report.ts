@@ -11,7 +11,7 @@ import {
   scrapeMetrics,
 } from '../prometheus/source.js';
 import { reportedPriceCard, type ServedPriceCard, servedPriceCards } from '../report/price-card-info.js';
-import { snapshotFromCounters } from '../report/snapshot.js';
+import { failedCallsFromCounters, snapshotFromCounters } from '../report/snapshot.js';
 
 /** Options of `burnrate report` after parsing. */
 export interface ReportOptions {
@@ -47,7 +47,8 @@ export function addReportCommand(program: Command, io: CliIo): void {
     .command('report')
     .summary('cost report for the fleet (Prometheus) or one process (/metrics)')
     .description(
-      'The cost report: total, share by component, cost per query, tokens, savings, unpriced usage, ROI and ' +
+      'The cost report: total, its 30-day projection, share by component, cost per query (one query = one ' +
+        'successful LLM call; failed calls are counted apart), tokens, savings, unpriced usage, ROI and ' +
         'recommendations with the dollars they would save. From Prometheus (--prometheus: increase() of the ' +
         "burnrate counters over --window, the whole fleet) or from processes' /metrics endpoints (--metrics: " +
         'the counters are totals since each process started; repeat it to add up replicas).',
@@ -132,11 +133,12 @@ export async function runReport(options: ReportOptions, io: CliIo): Promise<void
     where = urls.length === 1 ? 'the app' : 'the apps';
     reportSource = { kind: 'metrics', urls, scrapedAt: new Date(nowMs).toISOString() };
   }
-  const [snapshot, served] = await Promise.all([
+  const [snapshot, failed, served] = await Promise.all([
     snapshotFromCounters(source, card, fromMs),
+    failedCallsFromCounters(source),
     servedPriceCards(source),
   ]);
-  const report = buildReport(card, snapshot, nowMs);
+  const report = buildReport(card, snapshot, nowMs, failed);
   // Claim no card that was not read: the --card file, else what the processes say they priced with.
   const { priceCard, notes } = reportedPriceCard(card, options.card, served, where);
   report.priceCard = priceCard;

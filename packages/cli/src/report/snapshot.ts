@@ -38,8 +38,9 @@ const total = (groups: readonly GroupSum[]): number => groups.reduce((sum, g) =>
  * totals) into the shape of the processor's in-process ledger, so the cost-processor's
  * `buildReport` computes the same report (shares, cost per query, savings, ROI, recommendations).
  *
- * Calls (`queries`) are `gen_ai.client.inference.duration` observations: every LLM call, failed and
- * unpriced ones included, as the in-process ledger counts them. Models are keyed by the requested model.
+ * Calls are `gen_ai.client.inference.duration` observations: every LLM call, failed and unpriced
+ * ones included, as the in-process ledger counts them ({@link failedCallsFromCounters} says which
+ * failed: those are not queries). Models are keyed by the requested model.
  *
  * @param source the counters.
  * @param card the price card for provider mapping and batch factors (recommendations).
@@ -141,6 +142,27 @@ export async function snapshotFromCounters(
   if (costByScope)
     snap.costSeries = costByScope.map((g) => ({ attributes: { ...g.labels }, value: g.value }));
   return snap;
+}
+
+/**
+ * The failed LLM calls of the source by provider and requested model: inference-duration
+ * observations with an `error.type` label, which the report does not count as queries.
+ */
+export async function failedCallsFromCounters(
+  source: CounterSource,
+): Promise<{ provider: string; model: string; calls: number }[]> {
+  const groups = await source.sumBy(
+    S.inferenceDurationCount,
+    [L.provider, L.requestModel],
+    [{ label: L.errorType, op: '!=', value: '' }],
+  );
+  return groups
+    .map((g) => ({
+      provider: g.labels[L.provider] ?? '',
+      model: g.labels[L.requestModel] ?? '',
+      calls: Math.round(g.value),
+    }))
+    .filter((f) => f.calls > 0);
 }
 
 interface ModelGroups {

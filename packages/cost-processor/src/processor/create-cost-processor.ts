@@ -22,6 +22,7 @@ import { loadPriceCard } from '../price-card/load-price-card.js';
 import type { PriceCardInput } from '../price-card/schema.js';
 import type { PriceCard } from '../price-card/types.js';
 import { buildReport } from '../report/build-report.js';
+import { FailedCallCounter } from '../report/failed-calls.js';
 import type { CostReport } from '../report/types.js';
 
 /** Options of {@link createCostProcessor}. */
@@ -86,6 +87,8 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
   });
 
   let ledger = new CostLedger(clock());
+  // Failed calls are among the ledger's calls but are not queries; the report counts them apart.
+  let failedCalls = new FailedCallCounter();
   let recorded = false;
   let bound: 'explicit' | 'recorder' | 'none' | undefined;
   let sink: CallCostSink | undefined;
@@ -138,6 +141,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
         // Adopt the recorder's clock (a manual one in tests) before anything was accounted.
         clock = () => context.clock.now();
         ledger = new CostLedger(clock());
+        failedCalls = new FailedCallCounter();
         accrual.restart(clock());
       }
       if (bound !== undefined) return;
@@ -177,6 +181,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
         switch (record.kind) {
           case 'llm':
             costs.llm(record, clock());
+            failedCalls.add(record);
             break;
           case 'gpu':
             costs.gpu(record);
@@ -210,7 +215,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     report() {
       const now = clock();
       accrual.accrue(now);
-      return buildReport(card, ledger.snapshot(), now);
+      return buildReport(card, ledger.snapshot(), now, failedCalls.snapshot());
     },
     capacity() {
       return capacityTracker.current(clock());
@@ -233,7 +238,7 @@ function scopedValues(card: PriceCard): Record<string, string[]> {
   for (const { scope } of [...card.budgets, ...card.deployments]) {
     for (const [key, value] of Object.entries(scope)) {
       if (own.has(key)) continue;
-      (out[key] ??= []).push(value);
+      out[key] = [...(out[key] ?? []), value];
     }
   }
   return out;

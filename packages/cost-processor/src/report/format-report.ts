@@ -1,5 +1,5 @@
 import { COST_COMPONENTS } from '../internal/ledger/ledger.js';
-import type { CostReport } from './types.js';
+import { type CostReport, QUERY_DEFINITION } from './types.js';
 
 /** Formats USD for humans: cents for ≥ $0.01, more digits below. */
 export function formatUsd(usd: number): string {
@@ -33,6 +33,11 @@ export function formatReport(report: CostReport): string {
     `period: ${new Date(report.fromMs).toISOString()} → ${new Date(report.toMs).toISOString()} (${formatPeriod(report.toMs - report.fromMs)})`,
   );
   out.push(`total: ${formatUsd(report.totalUsd)}`);
+  if (report.projectedMonthlyUsd !== undefined) {
+    out.push(
+      `at this rate: ${formatUsd(report.projectedMonthlyUsd)} per 30-day month (${formatUsd(report.totalUsd)} over the ${formatPeriod(report.toMs - report.fromMs)} of the period)`,
+    );
+  }
   out.push('');
   out.push(
     table(
@@ -45,7 +50,10 @@ export function formatReport(report: CostReport): string {
     ),
   );
   out.push('');
-  out.push(`queries: ${report.queries}`);
+  out.push(`queries: ${report.queries} (${QUERY_DEFINITION})`);
+  out.push(
+    `failed calls: ${report.failedCalls} (ended with an error: not queries; what the provider billed for them is in the total)`,
+  );
   if (report.costPerQueryUsd !== undefined) out.push(`cost per query: ${formatUsd(report.costPerQueryUsd)}`);
   if (report.fullyLoadedCostPerQueryUsd !== undefined) {
     out.push(`cost per query incl. fixed: ${formatUsd(report.fullyLoadedCostPerQueryUsd)}`);
@@ -55,20 +63,19 @@ export function formatReport(report: CostReport): string {
     `tokens: input ${t.input} (cache read ${t.cacheRead}, cache write ${t.cacheWrite}), output ${t.output} (reasoning ${t.reasoning})`,
   );
   if (report.models.length > 0) {
+    // The failed column only when a call failed, so a report without failures stays narrow.
+    const anyFailed = report.models.some((m) => m.failedCalls > 0);
     out.push('');
     out.push(
       table(
-        ['model', 'calls', 'input tok', 'output tok', 'USD'],
+        ['model', 'queries', ...(anyFailed ? ['failed'] : []), 'input tok', 'output tok', 'USD'],
         report.models.map((m) => [
           `${m.provider}/${m.model}`,
-          String(m.calls),
+          String(m.queries),
+          ...(anyFailed ? [String(m.failedCalls)] : []),
           String(m.inputTokens),
           String(m.outputTokens),
-          m.pricedCalls === 0
-            ? 'UNPRICED'
-            : m.pricedCalls < m.calls
-              ? `${formatUsd(m.usd)} + ${m.calls - m.pricedCalls} unpriced`
-              : formatUsd(m.usd),
+          modelUsd(m),
         ]),
       ),
     );
@@ -78,13 +85,10 @@ export function formatReport(report: CostReport): string {
     out.push(
       table(
         ['gpu', 'market', 'GPU-hours', '$/h', 'USD'],
-        report.gpus.map((g) => [
-          g.gpu,
-          g.market,
-          (g.gpuSeconds / 3600).toFixed(2),
-          g.usdPerHour.toFixed(2),
-          formatUsd(g.usd),
-        ]),
+        report.gpus.map((g) => {
+          const { hours, usdPerHour } = gpuRow(g.gpuSeconds, g.usd, g.usdPerHour);
+          return [g.gpu, g.market, hours, usdPerHour, formatUsd(g.usd)];
+        }),
       ),
     );
   }
@@ -146,6 +150,47 @@ export function formatReport(report: CostReport): string {
   out.push('');
   out.push(priceCardLine(report.priceCard));
   return out.join('\n');
+}
+
+/**
+ * A model's USD cell: its dollars, `UNPRICED`, or both. Calls that failed without a price are not
+ * unpriced (nothing was billed), so they do not count as such.
+ */
+function modelUsd(m: CostReport['models'][number]): string {
+  const unpriced = Math.max(0, m.calls - m.failedCalls - m.pricedCalls);
+  if (unpriced === 0) return formatUsd(m.usd);
+  return m.pricedCalls === 0 ? 'UNPRICED' : `${formatUsd(m.usd)} + ${unpriced} unpriced`;
+}
+
+/** Fewest decimals (at least 2, at most `max`) that print `n` as `Number(n.toFixed(d))` does exactly. */
+function decimalsOf(n: number, max: number): number {
+  for (let d = 2; d < max; d++) if (Number(n.toFixed(d)) === Number(n.toFixed(max))) return d;
+  return max;
+}
+
+/**
+ * A GPU row's GPU-hours and $/h as printed, so that they multiply out to its USD as printed: the
+ * rate with the decimals it has (0.52, 0.385), the hours with the fewest decimals (2 or more) for
+ * which hours × rate prints as the row's dollars (to the cent, or to the digits formatUsd shows
+ * below a cent). The rate is the row's own (USD ÷ hours), which is the card's price.
+ */
+export function gpuRow(
+  gpuSeconds: number,
+  usd: number,
+  usdPerHourOfCard: number,
+): { hours: string; usdPerHour: string } {
+  const exactHours = gpuSeconds / 3600;
+  const rate = exactHours > 0 ? usd / exactHours : usdPerHourOfCard;
+  const rateText = rate.toFixed(decimalsOf(rate, 6));
+  const printedRate = Number(rateText);
+  const target = formatUsd(usd);
+  for (let d = 2; d <= 12; d++) {
+    const hoursText = exactHours.toFixed(d);
+    if (formatUsd(Number(hoursText) * printedRate) === target)
+      return { hours: hoursText, usdPerHour: rateText };
+  }
+  // Not reachable with a rate of 6 decimals; print the rate in full rather than rows that disagree.
+  return { hours: exactHours.toFixed(6), usdPerHour: String(rate) };
 }
 
 /** The report's last line: which price card priced its dollars, and how the report knows. */

@@ -29,6 +29,31 @@ export interface Recommendation {
   basis?: string;
 }
 
+/**
+ * What "query" means in the report (N_queries and C_query of DESIGN §1): one LLM call that did not
+ * fail. A user request that makes several calls (an embedding and a chat completion, a tool loop)
+ * counts as several queries. A failed call (one that ended with `error.type`: a 429, a 500, a
+ * stream cut off) is not a query; it is counted in `failedCalls`, and whatever the provider billed
+ * for it stays in the dollars, so the queries served carry the cost of the calls that failed.
+ */
+export const QUERY_DEFINITION = 'one query = one successful LLM call';
+
+/** Failed LLM calls (ended with `error.type`) of one provider and model, which are not queries. */
+export interface FailedLlmCalls {
+  provider: string;
+  /** The model as the ledger keys it: the response model, else the requested one. */
+  model: string;
+  calls: number;
+}
+
+/** Spend on one model, with its calls split into queries and failed calls. */
+export interface ReportModel extends ModelSpend {
+  /** Calls that did not fail: `calls − failedCalls`. */
+  queries: number;
+  /** Calls that ended with `error.type` (not queries). */
+  failedCalls: number;
+}
+
 /** The cost report (from the in-process ledger). All amounts in USD. */
 export interface CostReport {
   currency: 'USD';
@@ -39,14 +64,22 @@ export interface CostReport {
   components: Record<CostComponent, ComponentCost>;
   /** USD by price source. */
   bySource: Partial<Record<PriceSource, number>>;
-  /** LLM calls seen (N_queries). */
+  /**
+   * Projected spend of a 30-day month at the rate of the period: total / (toMs − fromMs) × 30 days.
+   * Undefined for a period of 0 (a report of `/metrics` totals, whose start is not known).
+   */
+  projectedMonthlyUsd?: number;
+  /** N_queries: LLM calls that did not fail ({@link QUERY_DEFINITION}). */
   queries: number;
+  /** LLM calls that ended with `error.type`: not queries, their billed dollars (if any) in the total. */
+  failedCalls: number;
   /** (total − fixed) / queries: C_query; undefined without queries. */
   costPerQueryUsd?: number;
   /** total / queries, fixed costs included; undefined without queries. */
   fullyLoadedCostPerQueryUsd?: number;
   tokens: TokenTotals;
-  models: ModelSpend[];
+  /** Spend by model; `calls` counts every call, `queries + failedCalls`. */
+  models: ReportModel[];
   gpus: GpuSpend[];
   savings: { totalUsd: number; byStrategy: Record<string, number> };
   unpriced: UnpricedUsage[];
