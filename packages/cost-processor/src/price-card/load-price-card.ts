@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { GpuMarket } from '@burnrate/sdk';
-import { isGlob, matchesPattern, parseDuration } from '@burnrate/semconv';
-import { parseDocument } from 'yaml';
+import { globToRegExp, isGlob, parseDuration } from '@burnrate/semconv';
 import type { z } from 'zod';
 import tiers from '../../data/service-tiers.json' with { type: 'json' };
 import {
@@ -10,8 +8,20 @@ import {
   catalogKnowsModel,
   isCatalogProvider,
 } from '../internal/pricing/genai-prices-adapter.js';
+import { readCardFile } from './card-file.js';
+import { parseCardText } from './card-text.js';
 import { defaultUnitPrices, normalizeGpuModel } from './default-gpu-prices.js';
-import { didYouMean, formatPath, PriceCardError, type PriceCardIssue, renderValue } from './errors.js';
+import {
+  didYouMean,
+  formatPath,
+  PriceCardError,
+  type PriceCardIssue,
+  quote,
+  renderValue,
+  SHOWN_ISSUES,
+} from './errors.js';
+import { gpuKeyTypos } from './gpu-key-typos.js';
+import { isPriceCard, LOADED_CARD_SCHEMA, partialCardIssue } from './loaded-card.js';
 import { type PriceCardInput, priceCardSchema } from './schema.js';
 import type {
   Budget,
@@ -39,14 +49,7 @@ export function parseWindow(window: string): number | undefined {
   return /^[1-9][0-9]*[mhdw]$/.test(window) ? parseDuration(window) : undefined;
 }
 
-/** True when `value` is an already loaded {@link PriceCard}. */
-export function isPriceCard(value: unknown): value is PriceCard {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { schema?: unknown }).schema === 'burnrate.price-card/v1'
-  );
-}
+export { isPriceCard } from './loaded-card.js';
 
 /**
  * Loads, validates and normalizes a price card.
@@ -55,15 +58,26 @@ export function isPriceCard(value: unknown): value is PriceCard {
  *   file), an already loaded card (returned as is), or nothing for the defaults only (genai-prices
  *   catalog, default GPU/storage/network table, no budgets).
  * @returns the normalized card.
- * @throws PriceCardError listing every issue (path, value found, fix); nothing is half-loaded.
+ * @throws PriceCardError listing every issue (path or line, value found, fix); nothing is
+ *   half-loaded. Every failure is one: a file that cannot be read, a card over 10 MB (refused
+ *   before it is parsed), YAML or JSON syntax, aliases, and an object marked as a loaded card that
+ *   is not a whole one.
  */
 export function loadPriceCard(source?: string | PriceCardInput | PriceCard): PriceCard {
   if (source === undefined) return normalize({});
   if (isPriceCard(source)) return source;
   if (typeof source === 'string') {
-    const { value, issues } = readCardFile(source);
+    const file = readCardFile(source);
+    if (file.issue) throw new PriceCardError(source, [file.issue]);
+    const { value, issues } = parseCardText(file.text, source.toLowerCase().endsWith('.json'));
     if (issues.length > 0) throw new PriceCardError(source, issues);
     return validate(source, value);
+  }
+  // The loaded-card mark on an object that is not a whole card: refused here, where a TypeError
+  // deep in the pricer would have named nothing.
+  const object = source as Record<string, unknown>;
+  if (object !== null && typeof object === 'object' && object.schema === LOADED_CARD_SCHEMA) {
+    throw new PriceCardError('object', [partialCardIssue(object)]);
   }
   return validate('object', source);
 }
@@ -76,102 +90,9 @@ export function loadPriceCard(source?: string | PriceCardInput | PriceCard): Pri
  * @throws PriceCardError on syntax or validation errors.
  */
 export function parsePriceCard(text: string, sourceName = 'text'): PriceCard {
-  const { value, issues } = parseText(text);
+  const { value, issues } = parseCardText(text, false);
   if (issues.length > 0) throw new PriceCardError(sourceName, issues);
   return validate(sourceName, value);
-}
-
-function readCardFile(path: string): { value: unknown; issues: PriceCardIssue[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return {
-      value: undefined,
-      issues: [
-        { path: '', expected: 'expected a readable YAML or JSON file', got: reason, fix: 'check the path' },
-      ],
-    };
-  }
-  return path.toLowerCase().endsWith('.json') ? parseJson(text) : parseText(text);
-}
-
-const EMPTY_CARD_ISSUE: PriceCardIssue = {
-  path: '',
-  expected: 'expected a price card (a map of sections such as models:, gpu:, budgets:)',
-  got: 'an empty file',
-  fix: 'write at least one section, e.g. `budgets: [{ name: monthly, amount: 1000, window: 30d }]`, or give no card at all to use the defaults only',
-};
-
-/** YAML error codes (the `yaml` package) → what to do about them. */
-const YAML_FIXES: Readonly<Record<string, string>> = {
-  BAD_INDENT: 'indent this line exactly like the other keys at its level (YAML nests by indentation)',
-  TAB_AS_INDENT: 'indent with spaces, not tabs',
-  DUPLICATE_KEY: 'keep one of the two keys (merge their contents)',
-  MISSING_CHAR: 'close the { or [ opened before this position',
-  MULTILINE_IMPLICIT_KEY: 'put the key and its `:` on one line, or close the quote or bracket opened above',
-  BLOCK_AS_IMPLICIT_KEY: 'put a space after the `:` of the key above, or indent this line under it',
-  UNEXPECTED_TOKEN: 'remove or quote the unexpected character',
-};
-
-function parseText(text: string): { value: unknown; issues: PriceCardIssue[] } {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const lines = text.split(/\r?\n/);
-    return {
-      value: undefined,
-      issues: doc.errors.map((e) => {
-        const at = e.linePos?.[0];
-        const source = at ? lines[at.line - 1]?.trim() : undefined;
-        return {
-          path: at ? `line ${at.line}, column ${at.col}` : '',
-          expected: 'expected valid YAML or JSON',
-          got: `${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}${source ? ` in ${JSON.stringify(source)}` : ''}`,
-          fix: /must end with a [\]}]/.test(e.message)
-            ? `close the ${e.message.includes('end with a ]') ? '[ with ]' : '{ with }'} opened above, on the line where the list or map ends`
-            : (YAML_FIXES[e.code] ?? 'fix the syntax at that position'),
-        };
-      }),
-    };
-  }
-  const value = doc.toJS();
-  if (value === null || value === undefined) return { value: undefined, issues: [EMPTY_CARD_ISSUE] };
-  return { value, issues: [] };
-}
-
-function parseJson(text: string): { value: unknown; issues: PriceCardIssue[] } {
-  if (text.trim() === '') return { value: undefined, issues: [EMPTY_CARD_ISSUE] };
-  try {
-    return { value: JSON.parse(text) as unknown, issues: [] };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(message)?.[1];
-    const offset = position === undefined ? undefined : Number(position);
-    let path = '';
-    let source: string | undefined;
-    if (offset !== undefined) {
-      const before = text.slice(0, offset).split(/\r?\n/);
-      const line = before.length;
-      path = `line ${line}, column ${(before.at(-1)?.length ?? 0) + 1}`;
-      source = text.split(/\r?\n/)[line - 1]?.trim();
-    }
-    const trailingComma = /,\s*[}\]]/.exec(text);
-    const fix = trailingComma
-      ? `remove the comma before the closing ${trailingComma[0].trim().slice(-1)} on line ${text.slice(0, trailingComma.index).split(/\r?\n/).length} (JSON allows no trailing commas), or write the card in YAML`
-      : 'fix the JSON at that position (keys and strings in double quotes, no trailing commas or comments), or write the card in YAML';
-    return {
-      value: undefined,
-      issues: [
-        {
-          path,
-          expected: 'expected valid JSON',
-          got: `${message.replace(/ in JSON at position \d+.*$/, '')}${source ? ` in ${JSON.stringify(source)}` : ''}`,
-          fix,
-        },
-      ],
-    };
-  }
 }
 
 function validate(sourceName: string, raw: unknown): PriceCard {
@@ -240,7 +161,7 @@ function zodIssues(zodIssueList: readonly z.core.$ZodIssue[], raw: unknown): Pri
         out.push({
           path: formatPath([...issue.path, key]),
           expected: `expected a known key (${known.join(', ')})`,
-          got: `unknown key "${key}"`,
+          got: `unknown key ${quote(key)}`,
           fix: suggestion ? `did you mean "${suggestion}"?` : 'remove it',
         });
       }
@@ -429,6 +350,12 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
   const add = (path: string, expected: string, got: unknown, fix: string): void => {
     issues.push({ path, expected: `expected ${expected}`, got: renderValue(got), fix });
   };
+  // Suggestions cost an edit distance per candidate: only for the issues the message shows, so
+  // a generated card with thousands of bad aliases does not take time quadratic in its size.
+  const hint = (word: string, candidates: readonly string[]): string => {
+    const s = issues.length < SHOWN_ISSUES ? didYouMean(word, candidates) : undefined;
+    return s ? ` (did you mean "${s}"?)` : '';
+  };
 
   for (const [host, id] of Object.entries(card.providers ?? {})) {
     if (!isCatalogProvider(id)) {
@@ -460,8 +387,15 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
     }
   }
   const modelNames = Object.keys(card.models ?? {});
+  // A set for exact names and compiled globs: matching every alias against every model was
+  // quadratic in the card's size.
+  const exactModels = new Set(modelNames.filter((m) => !isGlob(m)).map((m) => m.toLowerCase()));
+  const globModels = modelNames.filter(isGlob).map(globToRegExp);
   for (const [pattern, target] of Object.entries(card.aliases ?? {})) {
-    const targetKnown = modelNames.some((m) => matchesPattern(m, target)) || catalogKnowsModel(target);
+    const targetKnown =
+      exactModels.has(target.toLowerCase()) ||
+      globModels.some((glob) => glob.test(target)) ||
+      catalogKnowsModel(target);
     if (!targetKnown) {
       add(
         formatPath(['aliases', pattern]),
@@ -484,7 +418,18 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
       );
     }
   });
+  const defaultGpus = Object.keys(defaultUnitPrices().gpus);
   for (const [gpu, prices] of Object.entries(card.gpu ?? {})) {
+    const typos = gpuKeyTypos(normalizeGpuModel(gpu), defaultGpus);
+    if (typos.length > 0) {
+      const meant = typos.map((t) => `"${t}"`).join(' or ');
+      add(
+        formatPath(['gpu', gpu]),
+        `a GPU of the default table (${defaultGpus.join(', ')}) or a GPU model of your own`,
+        gpu,
+        `did you mean ${meant}? A key of its own prices only GPUs reported under that name, so ${typos.join(' and ')} would keep the default price`,
+      );
+    }
     if (GPU_MARKETS.every((m) => prices[m] === undefined)) {
       add(
         formatPath(['gpu', gpu]),
@@ -533,11 +478,6 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
     fixedNames.add(f.name);
   });
   return issues;
-}
-
-function hint(word: string, candidates: readonly string[]): string {
-  const s = didYouMean(word, candidates);
-  return s ? ` (did you mean "${s}"?)` : '';
 }
 
 function tokenPrices(
@@ -670,5 +610,5 @@ function normalize(card: ParsedCard): PriceCard {
     defaultsAsOf: defaults.asOf,
   };
   const checksum = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
-  return { schema: 'burnrate.price-card/v1', ...body, checksum };
+  return { schema: LOADED_CARD_SCHEMA, ...body, checksum };
 }
