@@ -80,6 +80,11 @@ export const ATTR = {
   cardDefaultsAsOf: 'burnrate.pricecard.defaults_as_of',
   /** Name of a fixed monthly cost (cost-processor, component `fixed`). */
   fixedCostName: 'burnrate.fixed_cost.name',
+  /**
+   * Set on the one series that sums the label sets past a metric's series bound (the same attribute
+   * the OpenTelemetry SDK uses for its own overflow series).
+   */
+  metricOverflow: 'otel.metric.overflow',
   /** Catalog model id or explicit price pattern that priced a call (cost-processor). */
   pricedModel: 'burnrate.price.model',
 } as const;

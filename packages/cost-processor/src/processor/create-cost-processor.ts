@@ -1,4 +1,5 @@
 import {
+  BurnrateError,
   type BurnrateLogger,
   type Clock,
   createStderrLogger,
@@ -10,7 +11,7 @@ import {
 import { ATTR } from '@burnrate/semconv';
 import type { MeterProvider } from '@opentelemetry/api';
 import { CapacityTracker, type DeploymentCapacity } from '../capacity/capacity-tracker.js';
-import { CostLedger } from '../internal/ledger/ledger.js';
+import { CostLedger, type LedgerBounds } from '../internal/ledger/ledger.js';
 import { TokenPricer } from '../internal/pricing/token-pricer.js';
 import type { TokenPriceResult } from '../internal/pricing/types.js';
 import { createCostInstruments } from '../internal/processor/cost-instruments.js';
@@ -44,6 +45,13 @@ export interface CostProcessorOptions {
    * logger, which by default is the OpenTelemetry diag logger plus a `BurnrateWarning` on stderr.
    */
   logger?: BurnrateLogger;
+  /**
+   * Label sets kept per dollar metric (`burnrate.cost.usd`, savings, unpriced usage); later new ones
+   * are summed in one series with `otel.metric.overflow="true"`, so `/metrics` keeps every dollar
+   * within the OpenTelemetry SDK's cardinality limit (2000 per instrument by default; raise both
+   * together). A warning on stderr says when it happens. Default 1998.
+   */
+  maxSeriesPerMetric?: number;
 }
 
 /** A {@link UsageProcessor} that prices usage records and records the dollar metrics. */
@@ -86,7 +94,21 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     return logger;
   });
 
-  let ledger = new CostLedger(clock());
+  const maxSeries = options.maxSeriesPerMetric;
+  if (maxSeries !== undefined && !(Number.isInteger(maxSeries) && maxSeries >= 1)) {
+    throw new BurnrateError(
+      `maxSeriesPerMetric: expected a whole number ≥ 1, got ${JSON.stringify(maxSeries)} — fix: leave it out (1998, inside the SDK's default limit of 2000) or raise it with the SDK's cardinality limit`,
+    );
+  }
+  const ledgerBounds: LedgerBounds = {
+    ...(maxSeries !== undefined && { maxSeries }),
+    onOverflow: (metric, max) =>
+      warnings.warn(
+        `overflow|${metric}`,
+        `the ${metric} metric passed ${max} label sets; new ones are summed in one series with otel.metric.overflow="true" — totals stay exact, but those dollars carry no model, feature or tenant labels (lower label cardinality, or raise maxSeriesPerMetric with the SDK's cardinality limit)`,
+      ),
+  };
+  let ledger = new CostLedger(clock(), ledgerBounds);
   // Failed calls are among the ledger's calls but are not queries; the report counts them apart.
   let failedCalls = new FailedCallCounter();
   let recorded = false;
@@ -140,7 +162,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       if (given === undefined && !recorded) {
         // Adopt the recorder's clock (a manual one in tests) before anything was accounted.
         clock = () => context.clock.now();
-        ledger = new CostLedger(clock());
+        ledger = new CostLedger(clock(), ledgerBounds);
         failedCalls = new FailedCallCounter();
         accrual.restart(clock());
       }
@@ -222,9 +244,11 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     },
     async forceFlush() {
       accrual.accrue(clock());
+      warnings.flushSuppressed();
     },
     async shutdown() {
       accrual.accrue(clock());
+      warnings.flushSuppressed();
       shutDown = true;
     },
   };

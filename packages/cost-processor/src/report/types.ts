@@ -69,7 +69,7 @@ export interface CostReport {
    * Undefined for a period of 0 (a report of `/metrics` totals, whose start is not known).
    */
   projectedMonthlyUsd?: number;
-  /** N_queries: LLM calls that did not fail ({@link QUERY_DEFINITION}). */
+  /** N_queries: LLM calls that did not fail (one query = one successful LLM call). */
   queries: number;
   /** LLM calls that ended with `error.type`: not queries, their billed dollars (if any) in the total. */
   failedCalls: number;

@@ -1,7 +1,20 @@
 import type { Attributes, GpuMarket } from '@burnrate/sdk';
 import { ATTR } from '@burnrate/semconv';
 import type { PriceSource, UnpricedReason } from '../pricing/types.js';
-import { type LedgerSeries, type OwnedPart, SeriesMap } from './series-map.js';
+import { DEFAULT_MAX_SERIES, type LedgerSeries, type OwnedPart, SeriesMap } from './series-map.js';
+
+/** How much the ledger keeps before it folds: a flood of names must not grow memory or series without bound. */
+export interface LedgerBounds {
+  /** Series per dollar metric kept as themselves; the rest are summed in one overflow series. Default 1998. */
+  maxSeries?: number;
+  /** Models, request models and unpriced subjects kept by name for the report; the rest become `other`. Default 1000. */
+  maxNames?: number;
+  /** Called once per metric (`cost`, `savings`, `unpriced`) when its first label set overflows. */
+  onOverflow?(metric: 'cost' | 'savings' | 'unpriced', max: number): void;
+}
+
+/** The name the report gives what was folded past {@link LedgerBounds.maxNames}. */
+const OTHER = 'other';
 
 export type { LedgerSeries, OwnedPart } from './series-map.js';
 export { attributesKey } from './series-map.js';
@@ -110,9 +123,10 @@ export function llmCallKeys(provider: string, model: string, requestModel: strin
  * series (for the observable instruments) and as report aggregates. Instance state only.
  */
 export class CostLedger {
-  readonly #cost = new SeriesMap(LLM_COST_KEYS);
-  readonly #savings = new SeriesMap(LLM_SAVINGS_KEYS);
-  readonly #unpricedSeries = new SeriesMap([]);
+  readonly #cost: SeriesMap;
+  readonly #savings: SeriesMap;
+  readonly #unpricedSeries: SeriesMap;
+  readonly #maxNames: number;
   readonly #byComponent = new Map<CostComponent, number>();
   readonly #bySource = new Map<PriceSource, number>();
   readonly #savingsByStrategy = new Map<string, number>();
@@ -130,9 +144,18 @@ export class CostLedger {
   /** Clock time (ms) the ledger started. */
   readonly startedAtMs: number;
 
-  /** @param startedAtMs when accounting started, ms since epoch. */
-  constructor(startedAtMs: number) {
+  /**
+   * @param startedAtMs when accounting started, ms since epoch.
+   * @param bounds how many series and names are kept before folding (totals stay exact).
+   */
+  constructor(startedAtMs: number, bounds: LedgerBounds = {}) {
     this.startedAtMs = startedAtMs;
+    const max = bounds.maxSeries ?? DEFAULT_MAX_SERIES;
+    const overflow = (metric: 'cost' | 'savings' | 'unpriced') => () => bounds.onOverflow?.(metric, max);
+    this.#cost = new SeriesMap(LLM_COST_KEYS, max, overflow('cost'));
+    this.#savings = new SeriesMap(LLM_SAVINGS_KEYS, max, overflow('savings'));
+    this.#unpricedSeries = new SeriesMap([], max, overflow('unpriced'));
+    this.#maxNames = bounds.maxNames ?? 1000;
   }
 
   /** Adds dollars to a `burnrate.cost.usd` series. */
@@ -214,8 +237,22 @@ export class CostLedger {
   addUnpriced(entry: Omit<UnpricedUsage, 'amount'>, attributes: Attributes, amount: number): void {
     if (!(amount > 0)) return;
     this.#unpricedSeries.add(attributes, amount);
-    const key = `${entry.reason}|${entry.unit}|${entry.subject}`;
-    const existing = this.#unpriced.get(key);
+    let key = `${entry.reason}|${entry.unit}|${entry.subject}`;
+    let existing = this.#unpriced.get(key);
+    if (!existing && this.#unpriced.size >= this.#maxNames) {
+      // A flood of unknown names: the report keeps one line per reason and unit for the rest.
+      key = `${entry.reason}|${entry.unit}|\u0000${OTHER}`;
+      existing = this.#unpriced.get(key);
+      if (!existing) {
+        existing = {
+          ...entry,
+          subject: OTHER,
+          detail: `more subjects than the report lists (${this.#maxNames})`,
+          amount: 0,
+        };
+        this.#unpriced.set(key, existing);
+      }
+    }
     if (existing) existing.amount += amount;
     else this.#unpriced.set(key, { ...entry, amount });
   }
@@ -238,6 +275,8 @@ export class CostLedger {
       for (const key of keys.byRequest) {
         let avg = this.#byRequestModel.get(key);
         if (!avg) {
+          // Past the bound, rare models get no average (a response-cache hit on one saves nothing).
+          if (this.#byRequestModel.size >= 2 * this.#maxNames) continue;
           avg = { usd: 0, calls: 0 };
           this.#byRequestModel.set(key, avg);
         }
@@ -253,8 +292,16 @@ export class CostLedger {
     this.#tokens.reasoning += tokens.reasoning;
     let spend = this.#models.get(keys.model);
     if (!spend) {
-      spend = emptyModelSpend(provider, model);
-      this.#models.set(keys.model, spend);
+      if (this.#models.size >= this.#maxNames) {
+        spend = this.#models.get(`\u0000${OTHER}`);
+        if (!spend) {
+          spend = emptyModelSpend(OTHER, OTHER);
+          this.#models.set(`\u0000${OTHER}`, spend);
+        }
+      } else {
+        spend = emptyModelSpend(provider, model);
+        this.#models.set(keys.model, spend);
+      }
     }
     spend.calls += 1;
     spend.inputTokens += tokens.input;

@@ -1,4 +1,5 @@
 import type { Attributes } from '@burnrate/sdk';
+import { ATTR } from '@burnrate/semconv';
 
 /** One metric series accumulated by the ledger: its attributes and cumulative value. */
 export interface LedgerSeries {
@@ -11,6 +12,17 @@ export interface OwnedPart {
   readonly attributes: Attributes;
   readonly key: string;
 }
+
+/**
+ * Series per metric before new label sets are summed into one overflow series: the OpenTelemetry
+ * SDK's default cardinality limit is 2000 per instrument, of which it keeps 1999 and folds the rest,
+ * and for an observable counter that fold reports one series' value instead of the sum, so dollars
+ * vanish. 1998 series plus our overflow series stay inside the SDK's limit with every dollar kept.
+ */
+export const DEFAULT_MAX_SERIES = 1998;
+
+/** The key of the overflow series (no real key starts with a NUL). */
+const OVERFLOW_KEY = '\u0000overflow';
 
 /** {@link attributesKey} of an empty attribute set. */
 const EMPTY_KEY = '[]';
@@ -38,11 +50,20 @@ export class SeriesMap {
   readonly #owned: readonly string[];
   readonly #ownedSet: ReadonlySet<string>;
   readonly #series = new Map<string, LedgerSeries>();
+  readonly #max: number;
+  readonly #onOverflow: () => void;
 
-  /** @param owned the keys the processor sets, in the order their values are keyed. */
-  constructor(owned: readonly string[]) {
+  /**
+   * @param owned the keys the processor sets, in the order their values are keyed.
+   * @param max series kept as themselves; later new label sets are summed in one series marked
+   *   `otel.metric.overflow`, so the sum over all series stays exact and the count bounded.
+   * @param onOverflow called once, when the first label set overflows.
+   */
+  constructor(owned: readonly string[], max = DEFAULT_MAX_SERIES, onOverflow: () => void = () => {}) {
     this.#owned = owned;
     this.#ownedSet = new Set(owned);
+    this.#max = max;
+    this.#onOverflow = onOverflow;
   }
 
   /** Adds `value` to the series of `attributes` (any attribute set). */
@@ -92,7 +113,19 @@ export class SeriesMap {
 
   #addKeyed(key: string, attributes: Attributes, more: Attributes | undefined, value: number): void {
     const series = this.#series.get(key);
-    if (series) series.value += value;
-    else this.#series.set(key, { attributes: { ...attributes, ...more }, value });
+    if (series) {
+      series.value += value;
+      return;
+    }
+    if (this.#series.size < this.#max) {
+      this.#series.set(key, { attributes: { ...attributes, ...more }, value });
+      return;
+    }
+    const overflow = this.#series.get(OVERFLOW_KEY);
+    if (overflow) overflow.value += value;
+    else {
+      this.#series.set(OVERFLOW_KEY, { attributes: { [ATTR.metricOverflow]: true }, value });
+      this.#onOverflow();
+    }
   }
 }
