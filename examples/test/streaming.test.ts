@@ -35,7 +35,7 @@ describe('examples/streaming', () => {
         source: 'missing',
         input: 0,
         output: 0,
-        error: 'aborted',
+        error: 'APIUserAbortError',
       },
       { name: '6. Responses API stream', records: 1, source: 'provider', input: 17, output: 24 },
     ]);

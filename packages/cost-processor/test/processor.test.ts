@@ -170,6 +170,50 @@ describe('unpriced usage', () => {
     expect(total(unpriced, { [ATTR.unpricedReason]: 'usage_missing', [ATTR.unit]: 'request' })).toBe(1);
   });
 
+  it('records a streaming call rejected with 429 as an error, not as billed usage with unknown tokens', async () => {
+    const { processor, reader } = setup();
+    for (const errorType of ['RateLimitError', 'InternalServerError', 'APIConnectionError']) {
+      processor.onUsage(
+        llm('gpt-4o', {}, { usageSource: 'missing', streaming: true, served: false, errorType }),
+      );
+    }
+    expect(await points(reader, COST_METRIC.unpricedUsage)).toEqual([]);
+    expect(await points(reader, COST_METRIC.cost)).toEqual([]);
+    const report = processor.report();
+    expect(report.unpriced).toEqual([]);
+    expect(report.totalUsd).toBe(0);
+  });
+
+  it('counts a served call whose usage is unknown as one unpriced request: a cut-off stream, an aborted one, an unparsable 200 body', async () => {
+    const { processor, reader } = setup();
+    processor.onUsage(
+      llm('gpt-4o', {}, { usageSource: 'missing', streaming: true, served: true, errorType: 'TypeError' }),
+    );
+    processor.onUsage(
+      llm(
+        'gpt-4o',
+        {},
+        { usageSource: 'missing', streaming: true, served: true, errorType: 'APIUserAbortError' },
+      ),
+    );
+    processor.onUsage(
+      llm('gpt-4o', {}, { usageSource: 'missing', streaming: false, served: true, errorType: 'SyntaxError' }),
+    );
+    const unpriced = await points(reader, COST_METRIC.unpricedUsage);
+    expect(total(unpriced, { [ATTR.unpricedReason]: 'usage_missing', [ATTR.unit]: 'request' })).toBe(3);
+  });
+
+  it('prices the usage of a stream the caller aborted after its usage arrived', async () => {
+    const aborted = setup().processor;
+    const completed = setup().processor;
+    const usage = { input: 1000, cacheRead: 0, cacheWrite: 0, output: 500, reasoning: 0 };
+    aborted.onUsage(llm('gpt-4o', usage, { streaming: true, served: true, errorType: 'APIUserAbortError' }));
+    completed.onUsage(llm('gpt-4o', usage, { streaming: true, served: true }));
+    expect(aborted.report().unpriced).toEqual([]);
+    expect(aborted.report().totalUsd).toBeGreaterThan(0);
+    expect(aborted.report().totalUsd).toBe(completed.report().totalUsd);
+  });
+
   it('never throws from onUsage, even for a malformed record', () => {
     const { processor } = setup();
     expect(() => processor.onUsage({ kind: 'llm' } as never)).not.toThrow();

@@ -6,6 +6,7 @@ import {
   FAULT_HEADER,
   type FaultPlanner,
   type FaultSet,
+  noFaults,
   parseFaultSpec,
   splitModel,
 } from './faults.js';
@@ -72,7 +73,7 @@ export async function beginRequest(
   }
   const { model, faultSpec } = splitModel(rawModel);
   const faults = ctx.faults.draw();
-  const requested: FaultSet = { status: undefined, cutoff: false, slowFirstChunkMs: undefined };
+  const requested: FaultSet = noFaults();
   const header = req.headers[FAULT_HEADER];
   const specs = [...(Array.isArray(header) ? header : header === undefined ? [] : [header])];
   if (faultSpec !== undefined) specs.push(faultSpec);
@@ -83,6 +84,7 @@ export async function beginRequest(
   faults.status = requested.status ?? faults.status;
   faults.cutoff ||= requested.cutoff;
   faults.slowFirstChunkMs = requested.slowFirstChunkMs ?? faults.slowFirstChunkMs;
+  faults.badJson ||= requested.badJson;
   const stream = body['stream'] === true;
   if (faults.status !== undefined) {
     const error =
@@ -146,8 +148,9 @@ export function recordServed(
 }
 
 /**
- * Sends a non-streaming JSON body that carries `usage`, applying the first-chunk delay and a cut-off
- * (the socket is destroyed before any byte is sent), and records the request.
+ * Sends a non-streaming JSON body that carries `usage`, applying the first-chunk delay, a cut-off
+ * (the socket is destroyed before any byte is sent) and `bad-json` (HTTP 200, a JSON content type,
+ * half the body), and records the request.
  */
 export async function sendUsageBody(
   ctx: SimulatorContext,
@@ -165,6 +168,19 @@ export async function sendUsageBody(
   }
   if (!alive || isAborted()) {
     recordServed(ctx, scope, usage, 'client_abort', false);
+    return;
+  }
+  if (scope.faults.badJson) {
+    const text = JSON.stringify(payload);
+    const half = text.slice(0, Math.floor(text.length / 2));
+    scope.res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(half),
+      ...baseHeaders(scope.requestId),
+    });
+    scope.res.end(half);
+    // Served (and billed) in full; the usage it carried never became readable.
+    recordServed(ctx, scope, usage, 'bad_body', false);
     return;
   }
   sendJson(scope.res, 200, payload, baseHeaders(scope.requestId));

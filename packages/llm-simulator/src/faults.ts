@@ -9,6 +9,9 @@
  *   usage); a non-streaming request has its socket destroyed before any response byte;
  * - `slow-first-chunk[:ms]`: the first SSE frame (or a non-streaming body) is delayed by `ms`
  *   (default `faults.slowFirstChunkMs`, 200). Stream headers are still sent at once.
+ * - `bad-json`: a non-streaming request is answered HTTP 200 with a JSON content type and its body
+ *   cut in half, so it does not parse (the call was served, and would be billed); streams are
+ *   unaffected. Never drawn at random.
  *
  * By config, {@link FaultConfig} draws faults at random from a seeded generator owned by the simulator
  * instance, so a run of sequential requests fails the same way every time.
@@ -44,11 +47,13 @@ export interface FaultSet {
   cutoff: boolean;
   /** Delay of the first chunk in ms, when slowed. */
   slowFirstChunkMs: number | undefined;
+  /** A non-streaming 200 body that does not parse (`bad-json`). */
+  badJson: boolean;
 }
 
 /** No faults. */
 export function noFaults(): FaultSet {
-  return { status: undefined, cutoff: false, slowFirstChunkMs: undefined };
+  return { status: undefined, cutoff: false, slowFirstChunkMs: undefined, badJson: false };
 }
 
 /** Splits `gpt-4o-mini:fault=429` into the model and the fault spec. */
@@ -59,7 +64,7 @@ export function splitModel(name: string): { model: string; faultSpec: string | u
 }
 
 /**
- * Parses a fault spec (`429`, `500`, `cutoff`, `slow-first-chunk[:ms]`, comma-separated) into `into`.
+ * Parses a fault spec (`429`, `500`, `cutoff`, `slow-first-chunk[:ms]`, `bad-json`, comma-separated) into `into`.
  * Returns an error message for an unknown fault, so that typos fail loudly with HTTP 400.
  */
 export function parseFaultSpec(spec: string, into: FaultSet, defaultSlowMs: number): string | undefined {
@@ -70,12 +75,14 @@ export function parseFaultSpec(spec: string, into: FaultSet, defaultSlowMs: numb
       into.status ??= item === '429' ? 429 : 500;
     } else if (item === 'cutoff') {
       into.cutoff = true;
+    } else if (item === 'bad-json') {
+      into.badJson = true;
     } else if (item === 'slow-first-chunk' || item.startsWith('slow-first-chunk:')) {
       const ms = item === 'slow-first-chunk' ? defaultSlowMs : Number(item.slice('slow-first-chunk:'.length));
       if (!Number.isFinite(ms) || ms < 0) return `Invalid fault "${item}": expected slow-first-chunk:<ms>.`;
       into.slowFirstChunkMs = ms;
     } else {
-      return `Unknown fault "${item}": expected 429, 500, cutoff or slow-first-chunk[:ms].`;
+      return `Unknown fault "${item}": expected 429, 500, cutoff, slow-first-chunk[:ms] or bad-json.`;
     }
   }
   return undefined;
@@ -87,6 +94,7 @@ export function describeFaults(faults: FaultSet): string[] {
   if (faults.status !== undefined) out.push(String(faults.status));
   if (faults.slowFirstChunkMs !== undefined) out.push(`slow-first-chunk:${faults.slowFirstChunkMs}`);
   if (faults.cutoff) out.push('cutoff');
+  if (faults.badJson) out.push('bad-json');
   return out;
 }
 
@@ -128,6 +136,7 @@ export class FaultPlanner {
       status: status < c.rate429 ? 429 : status < c.rate429 + c.rate500 ? 500 : undefined,
       cutoff: cutoff < c.rateCutoff,
       slowFirstChunkMs: slow < c.rateSlowFirstChunk ? c.slowFirstChunkMs : undefined,
+      badJson: false,
     };
   }
 }

@@ -47,8 +47,8 @@ export interface LedgerView {
   totals: TokenTally;
 }
 
-/** What became of a request. */
-export type RequestOutcome = 'ok' | 'error' | 'cutoff' | 'client_abort';
+/** What became of a request. `bad_body`: served with HTTP 200, but its body did not parse (`bad-json`). */
+export type RequestOutcome = 'ok' | 'error' | 'cutoff' | 'client_abort' | 'bad_body';
 
 /** One request as the ledger saw it. */
 export interface LedgerRequest {

@@ -123,6 +123,37 @@ describe('faults on demand', () => {
     expect(sim.ledger().cutoffs).toBe(1);
   });
 
+  it('answers bad-json with HTTP 200 and a body that does not parse, billed as served but not reported', async () => {
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages }, { headers: { [FAULT_HEADER]: 'bad-json' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyntaxError);
+    const response = await client.chat.completions
+      .create({ model: 'gpt-4o-mini:fault=bad-json', messages })
+      .asResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    await expect(response.text().then((t) => JSON.parse(t) as unknown)).rejects.toBeInstanceOf(SyntaxError);
+    const ledger = sim.ledger();
+    expect(ledger.requests.map((r) => [r.status, r.outcome, r.faults, r.usageReported])).toEqual([
+      [200, 'bad_body', ['bad-json'], false],
+      [200, 'bad_body', ['bad-json'], false],
+    ]);
+    expect(ledger.served.totals.requests).toBe(2);
+    expect(ledger.reported.totals.requests).toBe(0);
+  });
+
+  it('leaves streams untouched by bad-json', async () => {
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } },
+      { headers: { [FAULT_HEADER]: 'bad-json' } },
+    );
+    let usage = 0;
+    for await (const chunk of stream) if (chunk.usage) usage++;
+    expect(usage).toBe(1);
+    expect(sim.ledger().requests[0]?.outcome).toBe('ok');
+  });
+
   it('delays the first chunk by the requested milliseconds but sends the headers at once', async () => {
     const started = performance.now();
     const stream = await client.chat.completions.create(

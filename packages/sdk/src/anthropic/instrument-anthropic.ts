@@ -2,6 +2,7 @@ import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { type CallEnd, type CallStart, observeApiCall } from '../wrap/call-observer.js';
+import { instrumentDerivedClients } from '../wrap/derived-clients.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { mergeAnthropicUsage, normalizeAnthropicUsage } from './normalize-usage.js';
@@ -36,7 +37,8 @@ interface WrapContext {
 /**
  * Instruments an `@anthropic-ai/sdk` client in place and returns the same client:
  * `messages.create` (and `beta.messages.create`) record usage on each call, streaming or not, and so
- * do the helpers built on them (`messages.stream()`, `messages.parse()`). Anthropic's usage is
+ * do the helpers built on them (`messages.stream()`, `messages.parse()`) and clients derived with
+ * `withOptions()`. Anthropic's usage is
  * normalized once, by {@link normalizeAnthropicUsage}: input includes cache reads and writes, which
  * Anthropic's `input_tokens` leaves out. The client's results, errors, retries, streams,
  * `withResponse()`, `asResponse()`, `tee()` and abort behave as without burnrate; telemetry failures
@@ -56,6 +58,7 @@ export function instrumentAnthropic<T extends object>(client: T, options: Instru
   if (options.attributes) options.recorder.allowAttributes(Object.keys(options.attributes));
   wrapCreate(c.messages, ctx);
   wrapCreate(c.beta?.messages, ctx);
+  instrumentDerivedClients(client, (derived) => instrumentAnthropic(derived, options));
   return client;
 }
 
@@ -107,9 +110,10 @@ function readMessage(data: unknown, end: CallEnd): void {
 
 /**
  * A reader for one stream's events. `message_start` carries the input usage (and a provisional
- * output count), `message_delta` the final cumulative usage; the call counts as metered only once
- * `message_delta` arrived, so an aborted or cut-off stream records `usage: missing`, never a partial
- * number that looks exact.
+ * output count), `message_delta` the final cumulative usage; the call counts as metered by the
+ * provider only once `message_delta` arrived. A stream the caller aborts before it records what
+ * `message_start` said as `estimated` (input exact, output a lower bound); a cut-off stream records
+ * `usage: missing`, never a partial number that looks exact.
  */
 function streamReader(): ChunkReader {
   let seen: Record<string, unknown> = {};
@@ -119,6 +123,8 @@ function streamReader(): ChunkReader {
     if (event.type === 'message_start') {
       const message = event.message as { usage?: unknown; model?: unknown } | undefined;
       seen = mergeAnthropicUsage(seen, message?.usage);
+      const partial = normalizeAnthropicUsage(seen);
+      if (partial) end.partialUsage = partial;
       if (typeof message?.model === 'string') end.responseModel = message.model;
       const tier = seen['service_tier'];
       if (typeof tier === 'string') end.serviceTier = tier;

@@ -2,6 +2,7 @@ import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { reportTelemetryError } from '../safe.js';
 import { type CallStart, observeApiCall } from '../wrap/call-observer.js';
+import { instrumentDerivedClients } from '../wrap/derived-clients.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { normalizeOpenAIUsage } from './normalize-usage.js';
@@ -29,6 +30,7 @@ export interface OpenAILike {
   responses?: object;
   embeddings?: object;
   completions?: object;
+  beta?: { responses?: object };
 }
 
 type Kind = 'chat' | 'responses' | 'embeddings' | 'completions';
@@ -46,7 +48,8 @@ type Create = ((this: unknown, body: unknown, options?: unknown) => unknown) & {
 
 /**
  * Instruments an openai client in place and returns the same client: `chat.completions.create`,
- * `responses.create`, `embeddings.create` and `completions.create` record usage on each call. The
+ * `responses.create` (and `beta.responses.create`), `embeddings.create` and `completions.create`
+ * record usage on each call, and so do clients derived from it with `withOptions()`. The
  * client's results, errors, retries, streams, `withResponse()`, `asResponse()`, `tee()` and abort
  * behave as without burnrate; telemetry failures go to the diag logger, never to the caller.
  * Instrumenting the same client twice does nothing the second time.
@@ -71,6 +74,8 @@ export function instrumentOpenAI<T extends object>(client: T, options: Instrumen
   wrapCreate(c.responses, 'responses', ctx);
   wrapCreate(c.embeddings, 'embeddings', ctx);
   wrapCreate(c.completions, 'completions', ctx);
+  wrapCreate(c.beta?.responses, 'responses', ctx);
+  instrumentDerivedClients(client, (derived) => instrumentOpenAI(derived, options));
   return client;
 }
 

@@ -1,7 +1,12 @@
 /** Caller attributes after the cardinality guard: flat string/number/boolean values only. */
 export type Attributes = Record<string, string | number | boolean>;
 
-/** Where a usage number came from. `missing` means the provider sent none and we invented none. */
+/**
+ * Where a usage number came from. `provider`: the provider's final count. `estimated`: the
+ * provider's own but not final numbers — a stream the caller aborted after Anthropic's
+ * `message_start` and before `message_delta` carries that event's input (exact) and its provisional
+ * output (a lower bound on what was billed). `missing`: the provider sent none and we invented none.
+ */
 export type UsageSource = 'provider' | 'estimated' | 'missing';
 
 /**
@@ -59,7 +64,19 @@ export interface LlmUsageRecord extends RecordBase {
   /** Seconds to the first chunk, streaming only. */
   timeToFirstChunkS?: number;
   streaming: boolean;
-  /** The error's class name when the call failed (`RateLimitError`, `APIUserAbortError`, ...). */
+  /**
+   * Whether the provider served the call, so that it is billed: true once a success response (HTTP
+   * 2xx) arrived, even when its body then did not parse or its stream was cut off or aborted by the
+   * caller; false when the call never got one — rejected (429, 500, ... after the client's retries),
+   * a connection failure, or aborted before the response — and was not billed. burnrate's wrappers
+   * always set it; absent on records made otherwise, for which processors take a failed
+   * non-streaming call as not billed and every other call as billed.
+   */
+  served?: boolean;
+  /**
+   * The error's class name when the call failed (`RateLimitError`, `SyntaxError` for a body that
+   * did not parse, `APIUserAbortError` for a call or stream the caller aborted, ...).
+   */
   errorType?: string;
 }
 

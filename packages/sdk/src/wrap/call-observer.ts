@@ -1,5 +1,5 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
-import type { TokenUsage, UsageSource } from '../record/usage-record.js';
+import type { LlmUsageRecord, TokenUsage, UsageSource } from '../record/usage-record.js';
 import type { LlmCall, UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { errorTypeOf } from './error-type.js';
@@ -19,10 +19,20 @@ export interface CallStart {
 /** What the wrapper learned by the end of a call. */
 export interface CallEnd {
   usage?: TokenUsage | undefined;
+  /** Where `usage` came from; default `provider`. */
+  usageSource?: UsageSource | undefined;
+  /**
+   * Usage the provider reported before its final count (Anthropic's `message_start`: exact input, a
+   * provisional output). Used only when the caller aborts a stream before the final count, as
+   * `estimated` usage; a stream that ends or fails without the final count stays `missing`.
+   */
+  partialUsage?: TokenUsage | undefined;
   responseModel?: string | undefined;
   serviceTier?: string | undefined;
   firstChunkMs?: number | undefined;
   errorType?: string | undefined;
+  /** See {@link LlmUsageRecord.served}; default true. */
+  served?: boolean | undefined;
 }
 
 const ZERO: TokenUsage = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
@@ -30,7 +40,7 @@ const ZERO: TokenUsage = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, 
 /** Turns a call's start and end into one LLM usage record on the recorder. */
 export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallEnd): void {
   const now = recorder.clock.now();
-  const usageSource: UsageSource = end.usage ? 'provider' : 'missing';
+  const usageSource: UsageSource = end.usage ? (end.usageSource ?? 'provider') : 'missing';
   // Optional fields assigned in place rather than spread in (`...(x && { x })` builds and copies a
   // throwaway object per field, on every call); the keys keep their order.
   const call: LlmCall = {
@@ -48,6 +58,7 @@ export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallE
   if (end.firstChunkMs !== undefined)
     call.timeToFirstChunkS = Math.max(0, (end.firstChunkMs - start.startMs) / 1000);
   call.streaming = start.streaming;
+  call.served = end.served ?? true;
   if (end.errorType !== undefined) call.errorType = end.errorType;
   call.attributes = start.attributes;
   recorder.recordLlm(call);
@@ -66,6 +77,7 @@ export interface CallReaders {
 interface APIPromiseLike {
   _thenUnwrap(transform: (data: unknown, props: unknown) => unknown): unknown;
   responsePromise?: Promise<unknown>;
+  parseResponse?: (...args: unknown[]) => unknown;
 }
 
 /**
@@ -89,10 +101,34 @@ export function observeApiCall(
     finishCall(recorder, start, end);
   };
   // Failures (HTTP errors after the client's own retries, connection errors) reject the response
-  // promise. Observing it does not read the body, so `asResponse()` still gets it untouched.
+  // promise: no success response, so the call was not served. Observing it does not read the body,
+  // so `asResponse()` still gets it untouched.
   p.responsePromise?.then(undefined, (err: unknown) =>
-    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err) })),
+    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err), served: false })),
   );
+  // A 200 whose body does not parse (truncated or invalid JSON) rejects in the client's parser,
+  // before any transform runs: observed here, on this promise only (the caller gets the derived one),
+  // it is recorded as a served call with the parser's error type and the same error goes on.
+  const parse = p.parseResponse;
+  if (typeof parse === 'function') {
+    const failed = (err: unknown): void =>
+      safely('recording an unparsable response', () => finish({ errorType: errorTypeOf(err) }));
+    p.parseResponse = function (this: unknown, ...args: unknown[]): unknown {
+      let parsed: unknown;
+      try {
+        parsed = parse.apply(this, args);
+      } catch (err) {
+        failed(err);
+        throw err;
+      }
+      const thenable = parsed as PromiseLike<unknown> | undefined;
+      if (!thenable || typeof thenable.then !== 'function') return parsed;
+      return thenable.then(undefined, (err: unknown) => {
+        failed(err);
+        throw err;
+      });
+    };
+  }
   // `_thenUnwrap` keeps the APIPromise (withResponse/asResponse) and runs only when the caller parses.
   return p._thenUnwrap((data: unknown) => {
     safely('reading a response', () => {

@@ -2,6 +2,9 @@ import { reportTelemetryError, safely } from '../safe.js';
 import type { CallEnd } from './call-observer.js';
 import { errorTypeOf } from './error-type.js';
 
+/** `error.type` of a stream the caller aborted: the class both clients throw for an abort. */
+export const ABORT_ERROR_TYPE = 'APIUserAbortError';
+
 /** Reads what matters for cost from one stream item; the observer keeps the latest values. */
 export type ChunkReader = (item: unknown, end: CallEnd) => void;
 
@@ -34,7 +37,16 @@ export function observeStream(
     if (finished) return;
     finished = true;
     if (errorType !== undefined) end.errorType = errorType;
-    else if (!end.usage && s.controller?.signal?.aborted) end.errorType = 'aborted';
+    else if (s.controller?.signal?.aborted) {
+      // The caller aborted (`controller.abort()`, or the request's `signal`): the error type the
+      // clients throw for it, and the usage already seen is kept — those tokens were billed. With
+      // only a provisional count (Anthropic's `message_start`), that count, as `estimated`.
+      end.errorType = ABORT_ERROR_TYPE;
+      if (!end.usage && end.partialUsage) {
+        end.usage = end.partialUsage;
+        end.usageSource = 'estimated';
+      }
+    }
     safely('recording a stream', () => finish(end));
   };
 

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ATTR, METRIC } from '@burnrate/semconv';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mergeAnthropicUsage, normalizeAnthropicUsage } from '../../src/index.js';
 import { type AnthropicFixture, anthropicFixture, cachedSystem } from '../helpers/anthropic-fixture.js';
 import { points, total } from '../helpers/metrics.js';
@@ -238,6 +238,43 @@ describe('instrumentAnthropic: messages.create', () => {
     await recorder.shutdown();
   });
 
+  it('instruments clients derived with withOptions()', async () => {
+    const derived = f.client.withOptions({ timeout: 9_000 });
+    const grandchild = derived.withOptions({ maxRetries: 1 });
+    expect(derived).toBeInstanceOf(Anthropic);
+    expect(derived).not.toBe(f.client);
+    expect(grandchild.timeout).toBe(9_000);
+    expect(grandchild.maxRetries).toBe(1);
+    await derived.messages.create({ model: MODEL, max_tokens: 6, messages });
+    const stream = await grandchild.messages.create({ model: MODEL, max_tokens: 8, messages, stream: true });
+    await drain(stream);
+    const served = f.sim.ledger().served.totals;
+    expect(served.requests).toBe(2);
+    expect(f.records.map((r) => [r.streaming, r.usageSource])).toEqual([
+      [false, 'provider'],
+      [true, 'provider'],
+    ]);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(served.output);
+    expect(served.output).toBe(14);
+  });
+
+  it('records a 200 response whose body does not parse, with its duration and error type', async () => {
+    const body = { model: MODEL, max_tokens: 10, messages };
+    const opts = { headers: { 'x-burnrate-fault': 'bad-json' } };
+    const err = await f.client.messages.create(body, opts).catch((e: unknown) => e);
+    const bareErr = await f.bare.messages.create(body, opts).catch((e: unknown) => e);
+    expect((err as Error).constructor).toBe((bareErr as Error).constructor);
+    expect((err as Error).message).toBe((bareErr as Error).message);
+    const errorType = (err as Error).constructor.name;
+    expect(errorType).toBe('SyntaxError');
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ usageSource: 'missing', errorType, served: true });
+    expect(f.records[0]?.durationS).toBeGreaterThan(0);
+    const duration = await points(f.reader, METRIC.inferenceDuration);
+    expect(duration.map((p) => [p.attributes[ATTR.errorType], p.count])).toEqual([[errorType, 1]]);
+  });
+
   it('instruments a client once however often it is instrumented', async () => {
     const { instrumentAnthropic } = await import('../../src/index.js');
     instrumentAnthropic(f.client, { recorder: f.recorder });
@@ -302,16 +339,52 @@ describe('instrumentAnthropic: streams', () => {
     expect(f.records).toHaveLength(1);
   });
 
-  it('stops quietly when the caller aborts, as without burnrate, and records the call as aborted', async () => {
+  it('stops quietly when the caller aborts, as without burnrate, and counts the input message_start reported, as estimated', async () => {
+    // The input a complete call of the same prompt is billed, from the simulator's ledger.
+    await f.bare.messages.create({ model: MODEL, max_tokens: 1, messages });
+    const billedInput = f.sim.ledger().served.totals.input;
+    expect(billedInput).toBeGreaterThan(0);
     const stream = await f.client.messages.create({ model: MODEL, max_tokens: 1024, messages, stream: true });
     let seen = 0;
-    for await (const _ of stream) {
+    let start: Anthropic.RawMessageStartEvent | undefined;
+    for await (const event of stream) {
       seen++;
+      if (event.type === 'message_start') start = event;
       if (seen === 2) stream.controller.abort();
     }
     expect(seen).toBe(2);
-    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['missing', 'aborted']]);
-    expect(await points(f.reader, METRIC.outputTokens)).toEqual([]);
+    expect(f.records.map((r) => [r.usageSource, r.errorType, r.served])).toEqual([
+      ['estimated', 'APIUserAbortError', true],
+    ]);
+    // Input exact; output is message_start's provisional count, a lower bound of what was billed.
+    expect(f.records[0]?.usage.input).toBe(billedInput);
+    expect(f.records[0]?.usage.output).toBe(start?.message.usage.output_tokens);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(billedInput);
+    expect(await total(f.reader, METRIC.outputTokens)).toBeLessThan(1024);
+  });
+
+  it('counts the usage of a stream aborted after its usage event (message_delta)', async () => {
+    const stream = await f.client.messages.create({ model: MODEL, max_tokens: 21, messages, stream: true });
+    for await (const event of stream) if (event.type === 'message_delta') stream.controller.abort();
+    await vi.waitFor(() => expect(f.sim.ledger().requests).toHaveLength(1));
+    const served = f.sim.ledger().served.totals;
+    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['provider', 'APIUserAbortError']]);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(served.output);
+    expect(served.output).toBe(21);
+  });
+
+  it('records a streaming call rejected with 429 as an error, not as billed usage with unknown tokens', async () => {
+    const err = await f.client.messages
+      .create(
+        { model: MODEL, max_tokens: 10, messages, stream: true },
+        { headers: { 'x-burnrate-fault': '429' } },
+      )
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(f.records.map((r) => [r.streaming, r.served, r.usageSource, r.errorType])).toEqual([
+      [true, false, 'missing', 'RateLimitError'],
+    ]);
   });
 
   it('records an aborted messages.stream() helper as aborted and lets the helper reject as it would', async () => {
@@ -323,7 +396,7 @@ describe('instrumentAnthropic: streams', () => {
     });
     const err = await stream.done().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIUserAbortError);
-    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['missing', 'aborted']]);
+    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['estimated', 'APIUserAbortError']]);
   });
 
   it('passes a cut-off stream error to the caller and records its type, with no usage', async () => {

@@ -108,10 +108,8 @@ describe('instrumentOpenAI: chat.completions.create', () => {
   });
 
   it('records a 500 as InternalServerError after the client retried', async () => {
+    // withOptions builds a new client, instrumented like its parent.
     const client = f.client.withOptions({ maxRetries: 2 });
-    // withOptions builds a new client; instrument it like any other.
-    const { instrumentOpenAI } = await import('../../src/index.js');
-    instrumentOpenAI(client, { recorder: f.recorder });
     const err = await client.chat.completions
       .create(
         { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
@@ -149,6 +147,89 @@ describe('instrumentOpenAI: chat.completions.create', () => {
       // drain
     }
     expect(body).toEqual(snapshot);
+  });
+
+  it('records a 200 response whose body does not parse, with its duration and error type', async () => {
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      max_tokens: 9,
+    };
+    const opts = { headers: { 'x-burnrate-fault': 'bad-json' } };
+    const err = await f.client.chat.completions.create(body, opts).catch((e: unknown) => e);
+    const bareErr = await f.bare.chat.completions.create(body, opts).catch((e: unknown) => e);
+    // The caller gets the client's own error, as without burnrate.
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect((err as Error).message).toBe((bareErr as Error).message);
+    expect(f.sim.ledger().requests.map((r) => [r.status, r.outcome])).toEqual([
+      [200, 'bad_body'],
+      [200, 'bad_body'],
+    ]);
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({
+      usageSource: 'missing',
+      errorType: 'SyntaxError',
+      served: true,
+      streaming: false,
+    });
+    expect(f.records[0]?.durationS).toBeGreaterThan(0);
+    const duration = await points(f.reader, METRIC.inferenceDuration);
+    expect(duration.map((p) => [p.attributes[ATTR.errorType], p.count])).toEqual([['SyntaxError', 1]]);
+    expect(await points(f.reader, METRIC.inputTokens)).toEqual([]);
+  });
+
+  it('records the same unparsable 200 response once when the caller reads it withResponse()', async () => {
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+    const err = await f.client.chat.completions
+      .create(body, { headers: { 'x-burnrate-fault': 'bad-json' } })
+      .withResponse()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect(f.records.map((r) => [r.errorType, r.served])).toEqual([['SyntaxError', true]]);
+  });
+
+  it('instruments clients derived with withOptions()', async () => {
+    const derived = f.client.withOptions({ timeout: 7_000 });
+    const grandchild = derived.withOptions({ maxRetries: 1 });
+    // withOptions still returns what it returned: a new client with the options merged.
+    expect(derived).toBeInstanceOf(OpenAI);
+    expect(derived).not.toBe(f.client);
+    expect(derived.timeout).toBe(7_000);
+    expect(grandchild.timeout).toBe(7_000);
+    expect(grandchild.maxRetries).toBe(1);
+    const ask = (client: OpenAI, max_tokens: number) =>
+      client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Hello there' }],
+        max_tokens,
+      });
+    await ask(derived, 5);
+    await ask(grandchild, 7);
+    const stream = await grandchild.responses.create({
+      model: 'gpt-4.1-mini',
+      input: 'hi',
+      max_output_tokens: 3,
+      stream: true,
+    });
+    for await (const _ of stream) {
+      // drain
+    }
+    const served = f.sim.ledger().served.totals;
+    expect(served.requests).toBe(3);
+    expect(f.records).toHaveLength(3);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(served.output);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(15);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+  });
+
+  it('instruments a client derived with a new baseURL under that server', async () => {
+    const derived = f.client.withOptions({ baseURL: f.sim.url.replace('127.0.0.1', 'localhost') });
+    await derived.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      max_tokens: 2,
+    });
+    expect(f.records.map((r) => [r.serverAddress, r.usage.output])).toEqual([['localhost', 2]]);
   });
 
   it('instruments a client only once when asked twice', async () => {

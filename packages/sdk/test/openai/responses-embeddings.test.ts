@@ -50,6 +50,33 @@ describe('instrumentOpenAI: responses and embeddings', () => {
     expect(f.records[0]).toMatchObject({ streaming: true, usageSource: 'provider' });
   });
 
+  it('meters client.beta.responses.create', async () => {
+    const res = await f.client.beta.responses.create({
+      model: 'gpt-4.1',
+      input: 'Summarize our spend.',
+      max_output_tokens: 11,
+    });
+    const stream = await f.client.beta.responses.create({
+      model: 'gpt-4.1',
+      input: 'Summarize our spend again.',
+      max_output_tokens: 13,
+      stream: true,
+    });
+    for await (const _ of stream) {
+      // drain
+    }
+    expect(res.usage?.output_tokens).toBe(11);
+    const served = f.sim.ledger().served.totals;
+    expect(served.requests).toBe(2);
+    expect(f.records.map((r) => [r.operation, r.streaming, r.usageSource])).toEqual([
+      ['chat', false, 'provider'],
+      ['chat', true, 'provider'],
+    ]);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(served.output);
+    expect(served.output).toBe(24);
+  });
+
   it('meters the responses.stream() helper', async () => {
     const final = await f.client.responses
       .stream({ model: 'gpt-4.1-mini', input: 'hi', max_output_tokens: 7 })

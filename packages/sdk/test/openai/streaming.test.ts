@@ -1,6 +1,7 @@
 import { ATTR, METRIC } from '@burnrate/semconv';
+import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { points, total } from '../helpers/metrics.js';
 import { type OpenAIFixture, openaiFixture } from '../helpers/openai-fixture.js';
 
@@ -129,7 +130,7 @@ describe('instrumentOpenAI: streaming chat completions', () => {
     expect(await total(f.reader, METRIC.outputTokens)).toBe(9);
   });
 
-  it('stops quietly when the caller aborts, as without burnrate, and records the call as aborted', async () => {
+  it('stops quietly when the caller aborts, as without burnrate, and records the call as aborted (APIUserAbortError)', async () => {
     const stream = await f.client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
@@ -142,8 +143,94 @@ describe('instrumentOpenAI: streaming chat completions', () => {
       if (seen === 2) stream.controller.abort();
     }
     expect(seen).toBe(2);
-    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['missing', 'aborted']]);
+    expect(f.records.map((r) => [r.usageSource, r.errorType, r.served])).toEqual([
+      ['missing', 'APIUserAbortError', true],
+    ]);
     expect(await points(f.reader, METRIC.outputTokens)).toEqual([]);
+  });
+
+  it('counts the usage of a stream aborted after its usage chunk', async () => {
+    const stream = await f.client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 30,
+    });
+    let seen = 0;
+    for await (const chunk of stream) {
+      seen++;
+      if (chunk.usage) stream.controller.abort();
+    }
+    expect(seen).toBeGreaterThan(1);
+    // The simulator books the request once its response ended, which the abort may outrun.
+    await vi.waitFor(() => expect(f.sim.ledger().requests).toHaveLength(1));
+    const served = f.sim.ledger().served.totals;
+    expect(f.records.map((r) => [r.usageSource, r.errorType, r.served])).toEqual([
+      ['provider', 'APIUserAbortError', true],
+    ]);
+    expect(f.records[0]?.usage).toMatchObject({ input: served.input, output: 30 });
+    expect(served.output).toBe(30);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(served.output);
+    const durations = await points(f.reader, METRIC.inferenceDuration);
+    expect(durations.map((p) => p.attributes[ATTR.errorType])).toEqual(['APIUserAbortError']);
+  });
+
+  it('counts the usage of a stream aborted through its request signal after its usage chunk', async () => {
+    const abort = new AbortController();
+    const stream = await f.client.chat.completions.create(
+      {
+        model: 'gpt-4o-mini',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 17,
+      },
+      { signal: abort.signal },
+    );
+    for await (const chunk of stream) if (chunk.usage) abort.abort();
+    await vi.waitFor(() => expect(f.sim.ledger().requests).toHaveLength(1));
+    const served = f.sim.ledger().served.totals;
+    expect(f.records.map((r) => [r.usageSource, r.errorType])).toEqual([['provider', 'APIUserAbortError']]);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(served.input);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(17);
+  });
+
+  it('records a streaming call rejected with 429 as an error, not as billed usage with unknown tokens', async () => {
+    const body = { model: 'gpt-4o-mini', messages, stream: true as const };
+    const got = await f.client.chat.completions
+      .create(body, { headers: { 'x-burnrate-fault': '429' } })
+      .catch((e: unknown) => e);
+    const five = await f.client.chat.completions
+      .create({ ...body, model: 'gpt-4o-mini:fault=500' })
+      .catch((e: unknown) => e);
+    const bare = await f.bare.chat.completions
+      .create(body, { headers: { 'x-burnrate-fault': '429' } })
+      .catch((e: unknown) => e);
+    expect(got).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(five).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((got as Error).message).toBe((bare as Error).message);
+    expect(f.sim.ledger().errors).toEqual({ '429': 2, '500': 1 });
+    expect(f.records.map((r) => [r.streaming, r.served, r.usageSource, r.errorType])).toEqual([
+      [true, false, 'missing', 'RateLimitError'],
+      [true, false, 'missing', 'InternalServerError'],
+    ]);
+    const durations = await points(f.reader, METRIC.inferenceDuration);
+    expect(durations.map((p) => [p.attributes[ATTR.errorType], p.count]).sort()).toEqual([
+      ['InternalServerError', 1],
+      ['RateLimitError', 1],
+    ]);
+    expect(await points(f.reader, METRIC.inputTokens)).toEqual([]);
+  });
+
+  it('records a stream that started and was cut off as served, its usage missing', async () => {
+    const stream = await f.client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages, stream: true, max_tokens: 50 },
+      { headers: { 'x-burnrate-fault': 'cutoff' } },
+    );
+    await drain(stream).catch(() => undefined);
+    expect(f.records.map((r) => [r.served, r.usageSource])).toEqual([[true, 'missing']]);
   });
 
   it('records one call when the caller breaks out of the loop early', async () => {
