@@ -6,6 +6,7 @@ import {
   type CardinalityOptions,
   OVERFLOW_VALUE,
 } from '../attributes/cardinality-guard.js';
+import { copyAttributes } from '../attributes/copy-attributes.js';
 import { type Clock, realClock } from '../clock.js';
 import { GpuMeter } from '../gpu/gpu-meter.js';
 import { type BurnrateLogger, createStderrLogger } from '../logger.js';
@@ -188,11 +189,8 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
   );
 
   /** Static attributes, then context, then per-call: later wins; all through the guard. */
-  const capture = (extra?: CallerAttributes): CallerAttributes => ({
-    ...staticAttrs,
-    ...currentAttributes(),
-    ...extra,
-  });
+  const capture = (extra?: CallerAttributes): CallerAttributes =>
+    copyAttributes(copyAttributes(copyAttributes({}, staticAttrs), currentAttributes()), extra);
   const resolveCaptured = (captured: CallerAttributes): Attributes =>
     safely('guarding attributes', () => guard.guard(captured)) ?? {};
 
@@ -309,12 +307,10 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
 
 /** The metric attributes of an LLM call: GenAI semconv keys plus the caller's. */
 export function llmMetricAttributes(record: LlmUsageRecord): OtelAttributes {
-  const a: OtelAttributes = {
-    ...record.attributes,
-    [ATTR.operationName]: record.operation,
-    [ATTR.providerName]: record.provider,
-    [ATTR.requestModel]: record.requestModel,
-  };
+  const a: OtelAttributes = copyAttributes({}, record.attributes);
+  a[ATTR.operationName] = record.operation;
+  a[ATTR.providerName] = record.provider;
+  a[ATTR.requestModel] = record.requestModel;
   if (record.responseModel !== undefined) a[ATTR.responseModel] = record.responseModel;
   if (record.serverAddress !== undefined) a[ATTR.serverAddress] = record.serverAddress;
   if (record.serverPort !== undefined) a[ATTR.serverPort] = record.serverPort;
