@@ -127,14 +127,42 @@ describe('createUsageRecorder', () => {
         return rejection;
       },
     };
-    const recorder = createUsageRecorder({ meterProvider, processors: [asyncBad] });
+    const warned: string[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      processors: [asyncBad],
+      logger: { warn: (m) => warned.push(m) },
+    });
     expect(() => recorder.recordLlm(call)).not.toThrow();
     // The recorder's handler was attached first, so it has run once this one settles.
     await rejection?.catch(() => undefined);
     expect(errors).toHaveBeenCalledWith(
-      'burnrate: a UsageProcessor.onUsage rejected; the call is unaffected',
+      'burnrate: a UsageProcessor.onUsage (rejected) failed; the call is unaffected',
       new Error('async processor bug'),
     );
+    expect(warned).toHaveLength(1);
+  });
+
+  it('warns once on the logger (stderr by default) when a processor throws, and counts every drop on /metrics', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const warned: string[] = [];
+    const bad = {
+      onUsage: () => {
+        throw new Error('processor bug');
+      },
+    };
+    const recorder = createUsageRecorder({
+      meterProvider,
+      processors: [bad],
+      logger: { warn: (m) => warned.push(m) },
+    });
+    for (let i = 0; i < 3; i++) recorder.recordLlm(call);
+    expect(warned).toEqual([
+      `burnrate: a UsageProcessor.onUsage failed (Error: processor bug); the call is unaffected, but what it would have recorded is lost. Further failures are counted in ${METRIC.telemetryDropped}{${ATTR.dropCause}="processor"}, not printed`,
+    ]);
+    expect(await points(reader, METRIC.telemetryDropped)).toEqual([
+      { attributes: { [ATTR.dropCause]: 'processor' }, value: 3 },
+    ]);
   });
 
   it('keeps recording silent when the meter itself throws', () => {

@@ -186,6 +186,15 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     recordedBy: sdk,
   },
   {
+    name: METRIC.telemetryDropped,
+    instrument: 'Counter',
+    unit: '{event}',
+    description:
+      'Telemetry burnrate dropped, by cause (processor: a processor threw or rejected); warned about once per cause on stderr',
+    attributes: [ATTR.dropCause],
+    recordedBy: sdk,
+  },
+  {
     name: COST_METRIC.cost,
     instrument: 'Counter',
     unit: '{USD}',

@@ -26,6 +26,8 @@ export const METRIC = {
   networkIo: 'burnrate.network.io',
   cacheRequests: 'burnrate.cache.requests',
   revenue: 'burnrate.revenue.usd',
+  /** Telemetry burnrate dropped (a processor that threw, ...), by cause: what `/metrics` is missing. */
+  telemetryDropped: 'burnrate.telemetry.dropped',
 } as const;
 
 /** Dollar metrics recorded by `@burnrate/cost-processor` (DESIGN §3). */
@@ -80,6 +82,8 @@ export const ATTR = {
   cardDefaultsAsOf: 'burnrate.pricecard.defaults_as_of',
   /** Name of a fixed monthly cost (cost-processor, component `fixed`). */
   fixedCostName: 'burnrate.fixed_cost.name',
+  /** Why telemetry was dropped: `processor` (a processor threw or rejected), ... */
+  dropCause: 'burnrate.telemetry.cause',
   /**
    * Set on the one series that sums the label sets past a metric's series bound (the same attribute
    * the OpenTelemetry SDK uses for its own overflow series).

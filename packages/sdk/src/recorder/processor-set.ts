@@ -1,7 +1,6 @@
-import { diag } from '@opentelemetry/api';
 import type { ProcessorContext, UsageProcessor } from '../record/usage-processor.js';
 import type { UsageRecord } from '../record/usage-record.js';
-import { safely } from '../safe.js';
+import { DroppedTelemetry } from './dropped-telemetry.js';
 
 /** What the set hands each processor at start, less the peers it fills in itself. */
 export type RecorderContext = Omit<ProcessorContext, 'peers'>;
@@ -9,12 +8,14 @@ export type RecorderContext = Omit<ProcessorContext, 'peers'>;
 /** Fans records out to processors, isolating each from the others and from the caller. */
 export class ProcessorSet {
   private readonly processors: UsageProcessor[] = [];
+  private readonly dropped: DroppedTelemetry;
   private closed = false;
 
   constructor(
     private readonly context: RecorderContext,
     initial: readonly UsageProcessor[] = [],
   ) {
+    this.dropped = new DroppedTelemetry(context.meterProvider, context.logger);
     for (const p of initial) this.add(p);
   }
 
@@ -26,41 +27,49 @@ export class ProcessorSet {
     const peers = [...this.processors];
     this.processors.push(processor);
     if (typeof processor.start === 'function') {
-      safely('a UsageProcessor.start', () => processor.start?.({ ...this.context, peers: () => peers }));
+      try {
+        processor.start({ ...this.context, peers: () => peers });
+      } catch (err) {
+        this.dropped.drop('processor', 'a UsageProcessor.start', err);
+      }
     }
   }
 
   dispatch(record: UsageRecord): void {
     if (this.closed) return;
     for (const p of this.processors) {
+      let returned: unknown;
+      try {
+        returned = p.onUsage(record);
+      } catch (err) {
+        this.dropped.drop('processor', 'a UsageProcessor.onUsage', err);
+        continue;
+      }
       // `onUsage` is typed void, but an async one type-checks too: its rejection must not become an
-      // unhandled rejection (which ends a Node process), so it goes to the diag logger like a throw.
-      const returned: unknown = safely('a UsageProcessor.onUsage', () => p.onUsage(record));
+      // unhandled rejection (which ends a Node process), so it is counted and warned about like a throw.
       if (returned !== undefined && typeof (returned as PromiseLike<unknown>).then === 'function') {
         (returned as PromiseLike<unknown>).then(undefined, (err: unknown) =>
-          safely('logging a UsageProcessor.onUsage rejection', () =>
-            diag.error('burnrate: a UsageProcessor.onUsage rejected; the call is unaffected', err),
-          ),
+          this.dropped.drop('processor', 'a UsageProcessor.onUsage (rejected)', err),
         );
       }
     }
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.all(this.processors.map((p) => settle('forceFlush', () => p.forceFlush?.())));
+    await Promise.all(this.processors.map((p) => this.settle('forceFlush', () => p.forceFlush?.())));
   }
 
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.processors.map((p) => settle('shutdown', () => p.shutdown?.())));
+    await Promise.all(this.processors.map((p) => this.settle('shutdown', () => p.shutdown?.())));
   }
-}
 
-async function settle(what: string, fn: () => Promise<void> | undefined): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    diag.error(`burnrate: UsageProcessor.${what} failed`, err);
+  private async settle(what: string, fn: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.dropped.drop('processor', `a UsageProcessor.${what}`, err);
+    }
   }
 }
