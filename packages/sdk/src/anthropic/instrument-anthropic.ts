@@ -3,6 +3,7 @@ import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { type CallEnd, type CallStart, observeApiCall } from '../wrap/call-observer.js';
 import { instrumentDerivedClients } from '../wrap/derived-clients.js';
+import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { mergeAnthropicUsage, normalizeAnthropicUsage } from './normalize-usage.js';
@@ -23,8 +24,6 @@ export interface AnthropicLike {
   messages?: object;
   beta?: { messages?: object };
 }
-
-const WRAPPED = Symbol.for('burnrate.instrumented');
 
 type Create = ((this: unknown, body: unknown, options?: unknown) => unknown) & { [WRAPPED]?: true };
 

@@ -3,6 +3,7 @@ import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { reportTelemetryError } from '../safe.js';
 import { type CallStart, observeApiCall } from '../wrap/call-observer.js';
 import { instrumentDerivedClients } from '../wrap/derived-clients.js';
+import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { normalizeOpenAIUsage } from './normalize-usage.js';
@@ -41,8 +42,6 @@ const OPERATION: Record<Kind, string> = {
   embeddings: 'embeddings',
   completions: 'text_completion',
 };
-
-const WRAPPED = Symbol.for('burnrate.instrumented');
 
 type Create = ((this: unknown, body: unknown, options?: unknown) => unknown) & { [WRAPPED]?: true };
 

@@ -1,6 +1,5 @@
 import { reportTelemetryError } from '../safe.js';
-
-const WRAPPED = Symbol.for('burnrate.instrumented');
+import { WRAPPED } from './instrumented-mark.js';
 
 type WithOptions = ((this: unknown, ...args: unknown[]) => unknown) & { [WRAPPED]?: true };
 
