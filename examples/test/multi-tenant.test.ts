@@ -12,9 +12,12 @@ interface TenantRow {
 }
 
 describe('examples/multi-tenant', () => {
-  it('attributes cost to each tenant and folds users past the cardinality cap into "other"', async () => {
+  it('attributes cost to each tenant and folds users past the cardinality cap into "other", saying so once on stderr', async () => {
     const run = await runExample('multi-tenant');
-    expect(run.stderr).toBe('');
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('BurnrateWarning'));
+    expect(warnings.map((l) => l.replace(/^\(node:\d+\) /, ''))).toEqual([
+      'BurnrateWarning: burnrate: attribute "user" passed 5 values; new values become "other"',
+    ]);
     expect(run.code).toBe(0);
     const s = run.summary as {
       calls: number;

@@ -160,9 +160,44 @@ describe('createUsageRecorder', () => {
     expect(warned).toEqual([
       `burnrate: a UsageProcessor.onUsage failed (Error: processor bug); the call is unaffected, but what it would have recorded is lost. Further failures are counted in ${METRIC.telemetryDropped}{${ATTR.dropCause}="processor"}, not printed`,
     ]);
-    expect(await points(reader, METRIC.telemetryDropped)).toEqual([
+    const dropped = await points(reader, METRIC.telemetryDropped);
+    expect(dropped.filter((p) => p.value > 0)).toEqual([
       { attributes: { [ATTR.dropCause]: 'processor' }, value: 3 },
     ]);
+    expect(dropped.map((p) => p.attributes[ATTR.dropCause])).toEqual([
+      'processor',
+      'meter',
+      'attribute_dropped',
+      'value_folded',
+      'value_redacted',
+    ]);
+  });
+
+  it('warns once on the logger and counts on /metrics what the guard dropped, folded or redacted, and meter failures', async () => {
+    const { meterProvider, reader } = privateMeter();
+    const warned: string[] = [];
+    const recorder = createUsageRecorder({
+      meterProvider,
+      cardinality: { maxValuesPerAttribute: 1 },
+      logger: { warn: (m) => warned.push(m) },
+    });
+    for (const tenant of ['a', 'b', 'c'])
+      recorder.revenue.add(1, { tenant, customer_id: 'x', user: 'ada@example.com' });
+    const dropped = await points(reader, METRIC.telemetryDropped);
+    const count = (cause: string) => dropped.find((p) => p.attributes[ATTR.dropCause] === cause)?.value;
+    expect([count('attribute_dropped'), count('value_folded'), count('value_redacted')]).toEqual([3, 2, 3]);
+    expect(warned).toEqual([
+      'burnrate: attribute "customer_id" is not in cardinality.allow and was dropped',
+      'burnrate: attribute "user" had a value that looks like an email address or a secret; it became "redacted" (cardinality.keepSensitiveValues: true keeps such values)',
+      'burnrate: attribute "tenant" passed 1 values; new values become "other"',
+    ]);
+    const throwing = createUsageRecorder({
+      meterProvider: throwingMeterProvider(),
+      logger: { warn: (m) => warned.push(m) },
+    });
+    throwing.revenue.add(1);
+    throwing.revenue.add(1);
+    expect(warned.filter((m) => m.includes('recording a usage metric'))).toHaveLength(1);
   });
 
   it('keeps recording silent when the meter itself throws', () => {

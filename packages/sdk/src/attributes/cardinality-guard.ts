@@ -1,6 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { BurnrateError } from '../errors.js';
 import type { Attributes } from '../record/usage-record.js';
+import type { DropCause } from '../recorder/dropped-telemetry.js';
 import { assertLabelKeys } from './label-keys.js';
 import { looksSensitive } from './sensitive-values.js';
 
@@ -65,6 +66,7 @@ export class CardinalityGuard {
   private readonly keepSensitive: boolean;
   private readonly seen = new Map<string, Set<string | number | boolean>>();
   private readonly warned = new Set<string>();
+  private sink: ((cause: DropCause, id: string, message: string) => void) | undefined;
   /** Label name → attribute key of every allowed key, so two keys never share a label. */
   private readonly labels = new Map<string, string>();
 
@@ -98,6 +100,14 @@ export class CardinalityGuard {
   }
 
   /**
+   * Sends every drop (a key dropped, a value folded or redacted) to `sink` as well, so the recorder
+   * can count it on `/metrics` and warn on its logger (stderr by default), not only to diag.
+   */
+  reportTo(sink: (cause: DropCause, id: string, message: string) => void): void {
+    this.sink = sink;
+  }
+
+  /**
    * Allows more keys (static attributes given by configuration, such as a wrapper's).
    *
    * @throws BurnrateError for a key that cannot be a Prometheus label (see `assertLabelKeys`).
@@ -111,6 +121,7 @@ export class CardinalityGuard {
         this.warnOnce(
           key,
           `attribute "${key}" may carry prompt text, secrets or request ids and is never allowed`,
+          'attribute_dropped',
         );
     }
   }
@@ -144,14 +155,22 @@ export class CardinalityGuard {
       const raw = attrs[key];
       if (raw === undefined || raw === null) continue;
       if (!this.allowed.has(key)) {
-        this.warnOnce(key, `attribute "${key}" is not in cardinality.allow and was dropped`);
+        this.warnOnce(
+          key,
+          `attribute "${key}" is not in cardinality.allow and was dropped`,
+          'attribute_dropped',
+        );
         continue;
       }
       let value: string | number | boolean;
       if (typeof raw === 'string') value = raw.length > this.maxLength ? raw.slice(0, this.maxLength) : raw;
       else if (typeof raw === 'number' || typeof raw === 'boolean') value = raw;
       else {
-        this.warnOnce(`${key}:type`, `attribute "${key}" is not a string, number or boolean and was dropped`);
+        this.warnOnce(
+          `${key}:type`,
+          `attribute "${key}" is not a string, number or boolean and was dropped`,
+          'attribute_dropped',
+        );
         continue;
       }
       out[key] = this.cap(key, value);
@@ -180,6 +199,7 @@ export class CardinalityGuard {
       this.warnOnce(
         `${key}:sensitive`,
         `attribute "${key}" had a value that looks like an email address or a secret; it became "${REDACTED_VALUE}" (cardinality.keepSensitiveValues: true keeps such values)`,
+        'value_redacted',
       );
       return REDACTED_VALUE;
     }
@@ -187,6 +207,7 @@ export class CardinalityGuard {
       this.warnOnce(
         `${key}:cap`,
         `attribute "${key}" passed ${this.maxValues} values; new values become "${OVERFLOW_VALUE}"`,
+        'value_folded',
       );
       return OVERFLOW_VALUE;
     }
@@ -194,7 +215,15 @@ export class CardinalityGuard {
     return value;
   }
 
-  private warnOnce(id: string, message: string): void {
+  /**
+   * Reports every drop to the sink (it counts them and warns once per `id` on the recorder's
+   * logger); a guard with no sink tells diag the first of each `id`.
+   */
+  private warnOnce(id: string, message: string, cause: DropCause): void {
+    if (this.sink) {
+      this.sink(cause, id, message);
+      return;
+    }
     if (this.warned.has(id)) return;
     this.warned.add(id);
     diag.warn(`burnrate: ${message}`);

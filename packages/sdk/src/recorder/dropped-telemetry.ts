@@ -3,8 +3,19 @@ import { diag, type MeterProvider } from '@opentelemetry/api';
 import type { BurnrateLogger } from '../logger.js';
 import { VERSION } from '../version.js';
 
-/** Why telemetry was dropped. */
-export type DropCause = 'processor';
+/**
+ * Why telemetry was dropped: a processor or the meter threw, a caller attribute key was dropped by
+ * the guard, a value was folded into `other` past the cap, or redacted as an email or secret.
+ */
+export type DropCause = 'processor' | 'meter' | 'attribute_dropped' | 'value_folded' | 'value_redacted';
+
+const CAUSES: readonly DropCause[] = [
+  'processor',
+  'meter',
+  'attribute_dropped',
+  'value_folded',
+  'value_redacted',
+];
 
 /**
  * Counts telemetry burnrate dropped and says so once per cause on the recorder's logger (stderr by
@@ -12,7 +23,7 @@ export type DropCause = 'processor';
  * `burnrate.telemetry.dropped`, so a scrape shows what it is missing.
  */
 export class DroppedTelemetry {
-  private readonly counts = new Map<DropCause, number>([['processor', 0]]);
+  private readonly counts = new Map<DropCause, number>(CAUSES.map((c) => [c, 0]));
   private readonly warned = new Set<string>();
 
   constructor(
@@ -29,6 +40,21 @@ export class DroppedTelemetry {
     } catch (err) {
       // A throwing MeterProvider: the counts still drive the warnings.
       diag.error('burnrate: could not create the dropped-telemetry counter', err);
+    }
+  }
+
+  /**
+   * Counts one dropped or changed attribute (the guard's doing); the first of each `id` is warned
+   * about on the logger. Never throws.
+   */
+  note(cause: DropCause, id: string, message: string): void {
+    this.counts.set(cause, (this.counts.get(cause) ?? 0) + 1);
+    if (this.warned.has(id)) return;
+    this.warned.add(id);
+    try {
+      this.logger.warn(`burnrate: ${message}`);
+    } catch {
+      // a throwing logger must not escape
     }
   }
 

@@ -8,7 +8,8 @@ export type RecorderContext = Omit<ProcessorContext, 'peers'>;
 /** Fans records out to processors, isolating each from the others and from the caller. */
 export class ProcessorSet {
   private readonly processors: UsageProcessor[] = [];
-  private readonly dropped: DroppedTelemetry;
+  /** What this recorder dropped, counted on `/metrics` and warned about once per cause. */
+  readonly dropped: DroppedTelemetry;
   private closed = false;
 
   constructor(

@@ -202,8 +202,14 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     );
   };
 
+  // Drops by the guard and the meter are counted on /metrics and warned about once on the logger.
+  guard.reportTo((cause, id, message) => processors.dropped.note(cause, id, message));
   const emit = (record: UsageRecord, metric: () => void): void => {
-    safely('recording a usage metric', metric);
+    try {
+      metric();
+    } catch (err) {
+      processors.dropped.drop('meter', 'recording a usage metric', err);
+    }
     processors.dispatch(record);
   };
 
