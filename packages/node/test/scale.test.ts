@@ -70,6 +70,13 @@ describe('no dollar is lost on /metrics at scale', () => {
       expect(report.unpriced.reduce((n, u) => n + u.amount, 0)).toBe(
         Array.from({ length: 50_000 }, (_, i) => 1100 + (i % 7) + (i % 13)).reduce((a, b) => a + b, 0),
       );
+      // Token series fold model names past 500 into other; the token totals stay exact.
+      const input = samples.filter((x) => x.name === PROM.inputTokens);
+      expect(input.length).toBeLessThanOrEqual(501);
+      expect(sum(samples, PROM.inputTokens)).toBe(
+        2 * Array.from({ length: 50_000 }, (_, i) => 1000 + (i % 7)).reduce((a, b) => a + b, 0),
+      );
+      expect(input.some((x) => x.labels['gen_ai_request_model'] === 'other')).toBe(true);
       const unknown = warnings.filter((w) => w.includes('unknown_model'));
       expect(unknown).toHaveLength(22);
       expect(unknown.at(-1)).toBe(

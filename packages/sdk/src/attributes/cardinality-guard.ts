@@ -26,6 +26,12 @@ export interface CardinalityOptions {
    * label value is stored and shown everywhere. Default false.
    */
   keepSensitiveValues?: boolean;
+  /**
+   * Distinct model names kept per model attribute (`gen_ai.request.model`, `gen_ai.response.model`)
+   * on the usage metrics; later ones become {@link OVERFLOW_VALUE} there (records and prices keep the
+   * real name). A flood of fine-tune or deployment ids must not grow series without bound. Default 500.
+   */
+  maxModelNames?: number;
 }
 
 /** Caller attribute keys allowed by default. */
@@ -64,6 +70,7 @@ export class CardinalityGuard {
   private readonly maxValues: number;
   private readonly maxLength: number;
   private readonly keepSensitive: boolean;
+  private readonly maxModels: number;
   private readonly seen = new Map<string, Set<string | number | boolean>>();
   private readonly warned = new Set<string>();
   private sink: ((cause: DropCause, id: string, message: string) => void) | undefined;
@@ -86,6 +93,13 @@ export class CardinalityGuard {
     this.maxValues = max;
     this.maxLength = len;
     this.keepSensitive = options.keepSensitiveValues ?? false;
+    const models = options.maxModelNames ?? 500;
+    if (!Number.isInteger(models) || models < 1) {
+      throw new TypeError(
+        `cardinality.maxModelNames: expected a positive integer, got ${JSON.stringify(models)}; use e.g. 500`,
+      );
+    }
+    this.maxModels = models;
     const always = [...alwaysAllowed];
     assertLabelKeys('cardinality.allow', options.allow ?? DEFAULT_ALLOWED_ATTRIBUTES, this.labels);
     assertLabelKeys('attributes', always, this.labels);
@@ -187,7 +201,17 @@ export class CardinalityGuard {
     return this.cap(key, cut) as string;
   }
 
-  private cap(key: string, value: string | number | boolean): string | number | boolean {
+  /** Guards a model name on the usage metrics: cut to the maximum length, capped at `maxModelNames`. */
+  guardModel(key: string, value: string): string {
+    const cut = value.length > this.maxLength ? value.slice(0, this.maxLength) : value;
+    return this.cap(key, cut, this.maxModels) as string;
+  }
+
+  private cap(
+    key: string,
+    value: string | number | boolean,
+    max: number = this.maxValues,
+  ): string | number | boolean {
     let values = this.seen.get(key);
     if (!values) {
       values = new Set();
@@ -203,10 +227,10 @@ export class CardinalityGuard {
       );
       return REDACTED_VALUE;
     }
-    if (values.size >= this.maxValues) {
+    if (values.size >= max) {
       this.warnOnce(
         `${key}:cap`,
-        `attribute "${key}" passed ${this.maxValues} values; new values become "${OVERFLOW_VALUE}"`,
+        `attribute "${key}" passed ${max} values; new values become "${OVERFLOW_VALUE}"`,
         'value_folded',
       );
       return OVERFLOW_VALUE;

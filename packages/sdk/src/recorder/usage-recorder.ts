@@ -196,6 +196,8 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
 
   const resolve = (extra?: CallerAttributes): Attributes => resolveCaptured(capture(extra));
   /** Free-text values of named attributes (workload, storage class, network scope) pass the guard's cap too. */
+  const guardModel = (key: string, name: string): string =>
+    safely('guarding a model name', () => guard.guardModel(key, name)) ?? OVERFLOW_VALUE;
   const guardValue = (key: string, value: unknown): string => {
     return (
       safely('guarding an attribute value', () => guard.guardValue(key, String(value))) ?? OVERFLOW_VALUE
@@ -277,7 +279,7 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
         // replaced, so keys and their order are as they were.
         const record = { kind: 'llm', timeMs: clock.now(), attributes: a, ...call } as LlmUsageRecord;
         record.attributes = a;
-        emit(record, () => recordLlmMetrics(inst, record));
+        emit(record, () => recordLlmMetrics(inst, record, guardModel));
       });
     },
     captureAttributes: capture,
@@ -323,8 +325,17 @@ export function llmMetricAttributes(record: LlmUsageRecord): OtelAttributes {
   return a;
 }
 
-function recordLlmMetrics(inst: UsageInstruments, record: LlmUsageRecord): void {
+function recordLlmMetrics(
+  inst: UsageInstruments,
+  record: LlmUsageRecord,
+  guardModel: (key: string, name: string) => string,
+): void {
   const a = llmMetricAttributes(record);
+  // Model names are free text from the caller and the provider: capped like caller attributes, on
+  // the metrics only (the record keeps the real name, which pricing needs).
+  a[ATTR.requestModel] = guardModel(ATTR.requestModel, record.requestModel);
+  if (record.responseModel !== undefined)
+    a[ATTR.responseModel] = guardModel(ATTR.responseModel, record.responseModel);
   const durationAttrs = record.errorType ? { ...a, [ATTR.errorType]: record.errorType } : a;
   inst.duration.record(record.durationS, durationAttrs);
   inst.legacyOperationDuration?.record(record.durationS, durationAttrs);
