@@ -196,8 +196,14 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
 
   const resolve = (extra?: CallerAttributes): Attributes => resolveCaptured(capture(extra));
   /** Free-text values of named attributes (workload, storage class, network scope) pass the guard's cap too. */
-  const guardModel = (key: string, name: string): string =>
-    safely('guarding a model name', () => guard.guardModel(key, name)) ?? OVERFLOW_VALUE;
+  // Per call: a try instead of a safely() closure (this runs twice per LLM call).
+  const guardModel = (key: string, name: string): string => {
+    try {
+      return guard.guardModel(key, name);
+    } catch {
+      return OVERFLOW_VALUE;
+    }
+  };
   const guardValue = (key: string, value: unknown): string => {
     return (
       safely('guarding an attribute value', () => guard.guardValue(key, String(value))) ?? OVERFLOW_VALUE
