@@ -64,10 +64,12 @@ export async function beginRequest(
   res: ServerResponse,
   endpoint: string,
   requestId: string,
+  /** The model named in the URL (Gemini, Bedrock), used when the body names none. */
+  urlModel?: string,
 ): Promise<RequestScope | undefined> {
   const body = await readJson(req);
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
-  const rawModel = body['model'];
+  const rawModel = typeof body['model'] === 'string' ? body['model'] : urlModel;
   if (typeof rawModel !== 'string' || rawModel === '') {
     throw invalidRequest('you must provide a model parameter', 'model');
   }

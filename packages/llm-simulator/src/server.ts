@@ -53,6 +53,20 @@ type Route = (
   scope: NonNullable<Awaited<ReturnType<typeof beginRequest>>>,
 ) => Promise<void>;
 
+/**
+ * A route whose path carries parameters (Gemini's `/v1beta/models/{model}:generateContent`,
+ * Bedrock's `/model/{modelId}/converse`). Matched against the whole path, query removed, after the
+ * exact routes. `model` reads the requested model from the match when the body names none.
+ */
+interface PatternRoute {
+  pattern: RegExp;
+  route: Route;
+  model?: (match: RegExpMatchArray) => string;
+}
+
+/** Routes with parameters in their path, tried in order; each API adds its entries here. */
+const PATTERN_ROUTES: readonly PatternRoute[] = [];
+
 const API_ROUTES: Readonly<Record<string, Route>> = {
   '/chat/completions': handleChatCompletions,
   '/responses': handleResponses,
@@ -88,7 +102,17 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     sendJson(res, 200, { object: 'list', data: listModels() }, baseHeaders(requestId));
     return;
   }
-  const route = method === 'POST' ? API_ROUTES[path] : undefined;
+  let route = method === 'POST' ? API_ROUTES[path] : undefined;
+  let urlModel: string | undefined;
+  if (route === undefined && method === 'POST') {
+    for (const candidate of PATTERN_ROUTES) {
+      const match = endpoint.match(candidate.pattern);
+      if (match === null) continue;
+      route = candidate.route;
+      urlModel = candidate.model?.(match);
+      break;
+    }
+  }
   try {
     if (route === undefined) {
       throw new HttpError(
@@ -99,7 +123,7 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
         'unknown_url',
       );
     }
-    const scope = await beginRequest(ctx, req, res, endpoint, requestId);
+    const scope = await beginRequest(ctx, req, res, endpoint, requestId, urlModel);
     if (scope !== undefined) await route(ctx, scope);
   } catch (err) {
     const error =
