@@ -19,9 +19,18 @@ export { catalogProviderOf, resolveCatalogProvider } from './internal/pricing/ge
 export type { PriceSource, TokenPriceResult, UnpricedReason } from './internal/pricing/types.js';
 export { resolveGpuKey } from './internal/pricing/unit-pricers.js';
 export { PriceCardError, type PriceCardIssue } from './price-card/errors.js';
-export { loadPriceCard, parsePriceCard } from './price-card/load-price-card.js';
+export type { SelectorMatcher } from './price-card/label-selector.js';
+export { DEFAULT_DEPLOYMENT_ALERTS, loadPriceCard, parsePriceCard } from './price-card/load-price-card.js';
 export type { PriceCardInput } from './price-card/schema.js';
-export type { Budget, Deployment, PriceCard } from './price-card/types.js';
+export type {
+  Budget,
+  Deployment,
+  DeploymentAlerts,
+  DeploymentGpu,
+  DeploymentServer,
+  PriceCard,
+  ServingEngine,
+} from './price-card/types.js';
 export {
   type CostProcessor,
   type CostProcessorOptions,

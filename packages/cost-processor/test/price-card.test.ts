@@ -80,6 +80,7 @@ describe('loading a price card', () => {
       model: 'llama-3.1-8b',
       scope: {},
       windowSeconds: 60,
+      alerts: { idleShare: 0.5, idleFor: '1h', capacityFor: '15m' },
     });
     expect(card.currency).toBe('USD');
     expect(card.catalogVersion).toBe('0.1.8');

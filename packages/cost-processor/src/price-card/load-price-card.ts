@@ -21,11 +21,13 @@ import {
   SHOWN_ISSUES,
 } from './errors.js';
 import { gpuKeyTypos } from './gpu-key-typos.js';
+import { formatLabelSelector, parseLabelSelector } from './label-selector.js';
 import { isPriceCard, LOADED_CARD_SCHEMA, partialCardIssue } from './loaded-card.js';
 import { type PriceCardInput, priceCardSchema } from './schema.js';
 import type {
   Budget,
   Deployment,
+  DeploymentAlerts,
   ExplicitModelPrice,
   GpuPrice,
   MultiplierRule,
@@ -34,6 +36,13 @@ import type {
   TokenPricesPer1M,
   UnitPriceOrigin,
 } from './types.js';
+
+/** Default deployment alerts: idle above half its cost for an hour; over capacity for 15 minutes. */
+export const DEFAULT_DEPLOYMENT_ALERTS: Readonly<DeploymentAlerts> = {
+  idleShare: 0.5,
+  idleFor: '1h',
+  capacityFor: '15m',
+};
 
 /** Default budget thresholds: 50 %, 80 % and 100 % of the amount. */
 export const DEFAULT_BUDGET_THRESHOLDS: readonly number[] = [0.5, 0.8, 1.0];
@@ -470,6 +479,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
     if (deploymentNames.has(d.name))
       add(formatPath(['deployments', i, 'name']), 'a unique name', d.name, 'rename one of them');
     deploymentNames.add(d.name);
+    issues.push(...deploymentIssues(card, d, i));
   });
   const fixedNames = new Set<string>();
   (card.fixed ?? []).forEach((f, i) => {
@@ -477,6 +487,69 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
       add(formatPath(['fixed', i, 'name']), 'a unique name', f.name, 'rename one of them or add them up');
     fixedNames.add(f.name);
   });
+  return issues;
+}
+
+type ParsedDeployment = NonNullable<ParsedCard['deployments']>[number];
+
+/** The GPU price of a deployment: the card's gpu table over the defaults, for its market. */
+function deploymentGpuPrice(
+  card: ParsedCard,
+  gpu: NonNullable<ParsedDeployment['gpu']>,
+): GpuPrice | undefined {
+  const key = normalizeGpuModel(gpu.model);
+  const market = gpu.market ?? 'on_demand';
+  for (const [model, prices] of Object.entries(card.gpu ?? {})) {
+    const usd = prices[market];
+    if (normalizeGpuModel(model) === key && usd !== undefined) return { usdPerHour: usd, origin: 'card' };
+  }
+  const usd = defaultUnitPrices().gpus[key]?.[market];
+  return usd === undefined ? undefined : { usdPerHour: usd, origin: 'default' };
+}
+
+/** Issues of a deployment's gpu and server: a price for its GPUs, a selector that parses, a model. */
+function deploymentIssues(card: ParsedCard, d: ParsedDeployment, i: number): PriceCardIssue[] {
+  const issues: PriceCardIssue[] = [];
+  const add = (path: readonly PropertyKey[], expected: string, got: unknown, fix: string): void => {
+    issues.push({ path: formatPath(path), expected: `expected ${expected}`, got: renderValue(got), fix });
+  };
+  if (d.gpu && deploymentGpuPrice(card, d.gpu) === undefined) {
+    const market = d.gpu.market ?? 'on_demand';
+    const key = normalizeGpuModel(d.gpu.model);
+    add(
+      ['deployments', i, 'gpu', 'model'],
+      `a GPU with a ${market} price in the card's gpu table or the defaults (${Object.keys(defaultUnitPrices().gpus).join(', ')})`,
+      d.gpu.model,
+      `add \`gpu: { ${key}: { ${market}: <USD per GPU-hour> } }\` to the card, or pick another GPU or market`,
+    );
+  }
+  if (d.server) {
+    const parsed = parseLabelSelector(d.server.selector);
+    if ('error' in parsed) {
+      add(
+        ['deployments', i, 'server', 'selector'],
+        `a label selector such as {job="vllm-llama"} (${parsed.error})`,
+        d.server.selector,
+        "write the matchers that pick the engine's scraped series, e.g. selector: '{job=\"vllm-llama\"}'",
+      );
+    }
+    if (!d.gpu) {
+      add(
+        ['deployments', i, 'gpu'],
+        'the GPUs the server runs on',
+        undefined,
+        "add gpu: { model: L4, count: 1, market: on_demand } (its cost is the GPUs' price)",
+      );
+    }
+    if (d.model === undefined) {
+      add(
+        ['deployments', i, 'model'],
+        'the request model the server serves',
+        undefined,
+        "add model: <the model name your clients send>; tenants' shares are counted from the calls for that model",
+      );
+    }
+  }
   return issues;
 }
 
@@ -589,8 +662,31 @@ function normalize(card: ParsedCard): PriceCard {
       utilizationTarget: d.utilization_target,
       scope: { ...(d.scope ?? {}) },
       windowSeconds: d.window_seconds ?? 60,
+      alerts: {
+        idleShare: d.alerts?.idle_share ?? DEFAULT_DEPLOYMENT_ALERTS.idleShare,
+        idleFor: d.alerts?.idle_for ?? DEFAULT_DEPLOYMENT_ALERTS.idleFor,
+        capacityFor: d.alerts?.capacity_for ?? DEFAULT_DEPLOYMENT_ALERTS.capacityFor,
+      },
     };
     if (d.model !== undefined) dep.model = d.model;
+    const price = d.gpu ? deploymentGpuPrice(card, d.gpu) : undefined;
+    if (d.gpu && price) {
+      dep.gpu = {
+        model: normalizeGpuModel(d.gpu.model),
+        count: d.gpu.count,
+        market: d.gpu.market ?? 'on_demand',
+        usdPerGpuHour: price.usdPerHour,
+        origin: price.origin,
+      };
+    }
+    const parsed = d.server ? parseLabelSelector(d.server.selector) : undefined;
+    if (d.server && parsed && 'matchers' in parsed) {
+      dep.server = {
+        engine: d.server.engine,
+        selector: formatLabelSelector(parsed.matchers),
+        matchers: parsed.matchers,
+      };
+    }
     return dep;
   });
 

@@ -201,6 +201,57 @@ export const budgetSchema = z.strictObject({
     .optional(),
 });
 
+/** Schema of a deployment's GPUs: which, how many, bought on which market. */
+export const deploymentGpuSchema = z.strictObject({
+  model: name("GPU model, priced from the card's gpu table", '"L4" or "H100"'),
+  count: z
+    .number({ error: msg('expected a whole number of GPUs ≥ 1', 'write e.g. count: 2') })
+    .int({ error: msg('expected a whole number of GPUs ≥ 1', 'write e.g. count: 2') })
+    .positive({ error: msg('expected a whole number of GPUs ≥ 1', 'write e.g. count: 2') })
+    .max(100_000, { error: msg('expected at most 100000 GPUs', 'write the GPUs of one deployment') }),
+  market: z
+    .enum(['on_demand', 'spot', 'reserved'], {
+      error: msg(
+        'expected on_demand, spot or reserved',
+        'write market: on_demand (the default), spot or reserved',
+      ),
+    })
+    .optional(),
+});
+
+/** Schema of the serving engine a deployment runs, and the selector of its scraped series. */
+export const deploymentServerSchema = z.strictObject({
+  engine: z.enum(['vllm', 'sglang', 'tgi'], {
+    error: msg(
+      'expected vllm, sglang or tgi',
+      'write engine: vllm (or sglang, tgi); for another server leave server out and meter its GPUs with recorder.gpu.reserve',
+    ),
+  }),
+  // Checked by the loader (parseLabelSelector), which names what is wrong in the text.
+  selector: name("label selector of the engine's scraped series", '\'{job="vllm-llama"}\''),
+});
+
+/** A duration for alert `for:` clauses: one positive whole number and m, h or d. */
+const alertDuration = (example: string): z.ZodString =>
+  z
+    .string({
+      error: msg(`expected a duration such as ${example}`, 'write a whole number followed by m, h or d'),
+    })
+    .regex(/^[1-9][0-9]*(m|h|d)$/, {
+      error: msg(`expected a duration such as ${example}`, 'write a whole number followed by m, h or d'),
+    });
+
+/** Schema of a deployment's alert settings (defaults: idle above 50 % of its cost for 1h; over capacity for 15m). */
+export const deploymentAlertsSchema = z.strictObject({
+  idle_share: z
+    .number({ error: msg('expected a fraction in (0, 1]', 'write e.g. 0.5 for half the cost') })
+    .positive({ error: msg('expected a fraction in (0, 1]', 'write e.g. 0.5 for half the cost') })
+    .max(1, { error: msg('expected a fraction in (0, 1]', 'write e.g. 0.5 for 50 %') })
+    .optional(),
+  idle_for: alertDuration('1h').optional(),
+  capacity_for: alertDuration('15m').optional(),
+});
+
 /** Schema of a deployment for capacity planning. */
 export const deploymentSchema = z.strictObject({
   name: name('deployment name', '"chat-gpu"'),
@@ -217,6 +268,9 @@ export const deploymentSchema = z.strictObject({
     .record(z.string(), z.string({ error: msg('expected a label value (string)', 'quote it') }))
     .optional(),
   window_seconds: positive('seconds of traffic to average over', '60', 86_400).optional(),
+  gpu: deploymentGpuSchema.optional(),
+  server: deploymentServerSchema.optional(),
+  alerts: deploymentAlertsSchema.optional(),
 });
 
 /** Schema of a price card file (YAML or JSON), snake_case keys. */

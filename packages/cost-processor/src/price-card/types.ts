@@ -1,4 +1,5 @@
 import type { GpuMarket } from '@burnrate/sdk';
+import type { SelectorMatcher } from './label-selector.js';
 
 /** Where a non-token price came from: the user's card or burnrate's shipped defaults. */
 export type UnitPriceOrigin = 'card' | 'default';
@@ -67,7 +68,43 @@ export interface Budget {
   thresholds: number[];
 }
 
-/** A serving deployment for capacity planning. */
+/** A serving engine whose Prometheus metrics the deployment rules read. */
+export type ServingEngine = 'vllm' | 'sglang' | 'tgi';
+
+/** The GPUs a deployment holds, priced from the card's GPU table. */
+export interface DeploymentGpu {
+  /** Normalized GPU model (a key of {@link PriceCard.gpu}), e.g. `l4`. */
+  model: string;
+  /** GPUs held by the deployment (all of its replicas together). */
+  count: number;
+  /** Market they are bought on (default `on_demand`). */
+  market: GpuMarket;
+  /** USD per GPU-hour for that model and market. */
+  usdPerGpuHour: number;
+  /** Whether the price is the card's or the shipped default. */
+  origin: UnitPriceOrigin;
+}
+
+/** The serving engine of a deployment and the selector of its scraped series. */
+export interface DeploymentServer {
+  engine: ServingEngine;
+  /** Normalized label selector, e.g. `{job="vllm-llama"}`. */
+  selector: string;
+  /** The selector's matchers, in order. */
+  matchers: readonly SelectorMatcher[];
+}
+
+/** Alert settings of a deployment. */
+export interface DeploymentAlerts {
+  /** Alert when idle dollars exceed this fraction of the deployment's cost (default 0.5). */
+  idleShare: number;
+  /** ... for this long (a Prometheus duration, default `1h`). */
+  idleFor: string;
+  /** Alert when the capacity formula needs more instances than it has for this long (default `15m`). */
+  capacityFor: string;
+}
+
+/** A serving deployment: capacity plan and, with `gpu` and `server`, self-hosted cost rules. */
 export interface Deployment {
   name: string;
   /** Requests served concurrently per instance. */
@@ -80,6 +117,12 @@ export interface Deployment {
   scope: Record<string, string>;
   /** Sliding window over which QPS and latency are observed, seconds (default 60). */
   windowSeconds: number;
+  /** The GPUs it holds; absent for a deployment declared only for capacity planning. */
+  gpu?: DeploymentGpu;
+  /** The engine serving it; the GPU side of its cost comes from the engine's own metrics. */
+  server?: DeploymentServer;
+  /** Idle and capacity alert settings (defaults filled in). */
+  alerts: DeploymentAlerts;
 }
 
 /** A fixed monthly cost, accrued per second of a 30-day month. */
