@@ -21,9 +21,12 @@ export { BurnrateError } from './errors.js';
 export { GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
 export {
   type GpuSample,
+  type MigDevice,
+  NVIDIA_SMI_FIELDS,
   type NvidiaSmiSampler,
   type NvidiaSmiSamplerOptions,
   parseNvidiaSmiCsv,
+  parseNvidiaSmiList,
   startNvidiaSmiSampler,
 } from './gpu/nvidia-smi-sampler.js';
 export { type BurnrateLogger, createStderrLogger } from './logger.js';

@@ -142,7 +142,7 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     instrument: 'Gauge',
     unit: '1',
     description: 'GPU utilization (0–1) from nvidia-smi',
-    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex],
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex, ATTR.hwType],
     recordedBy: sdk,
   },
   {
@@ -150,7 +150,24 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     instrument: 'Gauge',
     unit: 'By',
     description: 'GPU memory used, from nvidia-smi',
-    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex],
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex, ATTR.hwType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuPower,
+    instrument: 'Gauge',
+    unit: 'W',
+    description: 'GPU power draw, from nvidia-smi (power.draw); absent where it prints [N/A]',
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex, ATTR.hwType],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.gpuEnergy,
+    instrument: 'Counter',
+    unit: 'J',
+    description:
+      "GPU energy consumed: nvidia-smi's energy counter where configured, else power.draw integrated between samples since the sampler started",
+    attributes: [ATTR.gpuId, ATTR.gpuName, ATTR.gpuIndex, ATTR.hwType],
     recordedBy: sdk,
   },
   {

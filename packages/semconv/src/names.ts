@@ -22,6 +22,10 @@ export const METRIC = {
   gpuAllocated: 'burnrate.gpu.allocated',
   gpuUtilization: 'hw.gpu.utilization',
   gpuMemoryUsage: 'hw.gpu.memory.usage',
+  /** GPU power draw in W (OpenTelemetry's common `hw.power`, with `hw.type` = `gpu`). */
+  gpuPower: 'hw.power',
+  /** GPU energy consumed in J (OpenTelemetry's common `hw.energy`, with `hw.type` = `gpu`). */
+  gpuEnergy: 'hw.energy',
   storageUsage: 'burnrate.storage.usage',
   networkIo: 'burnrate.network.io',
   cacheRequests: 'burnrate.cache.requests',
@@ -63,6 +67,8 @@ export const ATTR = {
   gpuName: 'hw.name',
   /** GPU index on its host as nvidia-smi reports it (`hw.gpu.*` gauges). */
   gpuIndex: 'hw.gpu.index',
+  /** Hardware component type (`gpu` on the nvidia-smi sampler's series), OpenTelemetry's `hw.type`. */
+  hwType: 'hw.type',
   storageClass: 'burnrate.storage.class',
   networkDirection: 'network.io.direction',
   networkScope: 'burnrate.network.scope',

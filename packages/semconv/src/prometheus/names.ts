@@ -45,6 +45,8 @@ export const PROM = {
   gpuTime: prometheusName(METRIC.gpuTime, 'counter'),
   gpuAllocated: prometheusName(METRIC.gpuAllocated),
   gpuUtilization: prometheusName(METRIC.gpuUtilization),
+  gpuPower: prometheusName(METRIC.gpuPower),
+  gpuEnergy: prometheusName(METRIC.gpuEnergy, 'counter'),
   cacheRequests: prometheusName(METRIC.cacheRequests, 'counter'),
   revenue: prometheusName(METRIC.revenue, 'counter'),
 } as const;
