@@ -60,8 +60,16 @@ export interface Budget {
   amountUsd: number;
   /** The window as written, e.g. `30d`, `7d`, `1d`, `12h` (a Prometheus duration). */
   window: string;
-  /** The window in seconds. */
+  /**
+   * The window in seconds. For a calendar window its nominal length (day 86400, week 604800,
+   * month 30 days), which the generated Prometheus rules measure over (docs/budgets-calendar-windows.md).
+   */
   windowSeconds: number;
+  /**
+   * Set for a calendar window (`window: day | week | month`): spend resets at local midnight in
+   * `timeZone` (IANA, default `UTC`) on every day, every Monday or every 1st. Absent for rolling windows.
+   */
+  calendar?: { unit: 'day' | 'week' | 'month'; timeZone: string };
   /** Attribute matchers (all must match), e.g. `{ feature: 'search' }`; empty for all spend. */
   scope: Record<string, string>;
   /** Fractions of the amount that alert, ascending; default `[0.5, 0.8, 1.0]`. */
