@@ -76,6 +76,19 @@ export interface Budget {
   thresholds: number[];
 }
 
+/**
+ * Where budgets read the fleet's spend (`budgets_source` in the card): every replica queries
+ * Prometheus for the spend of all replicas, so N replicas share one budget.
+ */
+export interface BudgetsSource {
+  /** Base URL of Prometheus' HTTP API, e.g. `http://prometheus:9090`. */
+  prometheusUrl: string;
+  /** Seconds between two reads (default 30). */
+  refreshSeconds: number;
+  /** `open` (default): unreachable Prometheus → local spend; `closed`: block budget-enforced calls. */
+  fail: 'open' | 'closed';
+}
+
 /** A serving engine whose Prometheus metrics the deployment rules read. */
 export type ServingEngine = 'vllm' | 'sglang' | 'tgi';
 
@@ -168,6 +181,8 @@ export interface PriceCard {
   readonly network: Readonly<Record<string, NetworkPrice>>;
   readonly fixed: readonly FixedCost[];
   readonly budgets: readonly Budget[];
+  /** Where budgets read the fleet's spend; absent: each process counts its own spend. */
+  readonly budgetsSource?: BudgetsSource;
   readonly deployments: readonly Deployment[];
   /** `@pydantic/genai-prices` version whose catalog prices tokens. */
   readonly catalogVersion: string;
