@@ -1,5 +1,6 @@
 /** Small HTTP helpers: JSON bodies and OpenAI-shaped errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type GoogleErrorBody, googleErrorBody, isGeminiPath } from './routes/gemini-content.js';
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -113,7 +114,8 @@ export function errorBodyFor(
   path: string,
   error: HttpError,
   requestId: string,
-): OpenAIErrorBody | AnthropicErrorBody {
+): OpenAIErrorBody | AnthropicErrorBody | GoogleErrorBody {
+  if (isGeminiPath(path)) return googleErrorBody(error.status, error.message);
   if (!isAnthropicPath(path)) return error.body;
   return {
     type: 'error',

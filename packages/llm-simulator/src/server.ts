@@ -10,7 +10,11 @@ import { listModels } from './models.js';
 import { PromptCache } from './prompt-cache.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
+import { GEMINI_PATH, geminiPathModel } from './routes/gemini-content.js';
+import { handleGeminiBatchEmbed, handleGeminiEmbed } from './routes/gemini-embed.js';
+import { handleGeminiGenerate, handleGeminiStream } from './routes/gemini-generate.js';
 import { handleMessages } from './routes/messages.js';
+import { handleFimCompletions } from './routes/mistral-fim.js';
 import { handleResponses } from './routes/responses.js';
 
 /** Options of {@link startSimulator}. */
@@ -64,14 +68,31 @@ interface PatternRoute {
   model?: (match: RegExpMatchArray) => string;
 }
 
+/** Gemini's model methods, by the method named after the model in the path. */
+const GEMINI_METHODS: Readonly<Record<string, Route>> = {
+  generateContent: handleGeminiGenerate,
+  streamGenerateContent: handleGeminiStream,
+  embedContent: handleGeminiEmbed,
+  batchEmbedContents: handleGeminiBatchEmbed,
+};
+
+function geminiRoute(ctx: SimulatorContext, scope: Parameters<Route>[1]): Promise<void> {
+  const method = scope.endpoint.match(GEMINI_PATH)?.[2] ?? '';
+  const route = GEMINI_METHODS[method] ?? handleGeminiGenerate;
+  return route(ctx, scope);
+}
+
 /** Routes with parameters in their path, tried in order; each API adds its entries here. */
-const PATTERN_ROUTES: readonly PatternRoute[] = [];
+const PATTERN_ROUTES: readonly PatternRoute[] = [
+  { pattern: GEMINI_PATH, route: geminiRoute, model: geminiPathModel },
+];
 
 const API_ROUTES: Readonly<Record<string, Route>> = {
   '/chat/completions': handleChatCompletions,
   '/responses': handleResponses,
   '/embeddings': handleEmbeddings,
   '/messages': handleMessages,
+  '/fim/completions': handleFimCompletions,
 };
 
 /** Route path without the `/v1` prefix (both `/v1/x` and `/x` are served) and without a query. */

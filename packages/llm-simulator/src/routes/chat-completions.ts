@@ -13,6 +13,7 @@ import type { Usage } from '../ledger.js';
 import { isReasoningModel, responseModel } from '../models.js';
 import { DONE_FRAME, dataFrame, type Frame } from '../sse.js';
 import { encodePrompt, type PromptMessage } from '../tokenizer.js';
+import { isMistralModel, mistralUsage } from './mistral-fim.js';
 
 /** System fingerprint reported by every chat completion. */
 export const SYSTEM_FINGERPRINT = 'fp_burnrate_sim';
@@ -55,6 +56,8 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
   const stream = body['stream'] === true;
   const streamOptions = body['stream_options'];
   const includeUsage = stream && isRecord(streamOptions) && streamOptions['include_usage'] === true;
+  // Mistral streams always end with the usage on their last chunk, without `stream_options`.
+  const mistral = isMistralModel(model);
   const effort = body['reasoning_effort'];
 
   const promptTokens = encodePrompt(messages, body['tools']);
@@ -94,7 +97,7 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
           finish_reason: 'stop',
         },
       ],
-      usage: chatUsage(usage),
+      usage: mistral ? mistralUsage(usage) : chatUsage(usage),
     };
     await sendUsageBody(ctx, scope, payload, usage);
     return;
@@ -116,9 +119,12 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
   const frames: Frame[] = [
     { text: dataFrame(chunk([choice({ role: 'assistant', content: '', refusal: null }, null)])) },
     ...chunkPieces(plan.pieces).map((content) => ({ text: dataFrame(chunk([choice({ content }, null)])) })),
-    { text: dataFrame(chunk([choice({}, 'stop')])) },
+    mistral
+      ? { text: dataFrame(chunk([choice({}, 'stop')], { usage: mistralUsage(usage) })), usage: true }
+      : { text: dataFrame(chunk([choice({}, 'stop')])) },
   ];
-  if (includeUsage) frames.push({ text: dataFrame(chunk([], { usage: chatUsage(usage) })), usage: true });
+  if (includeUsage && !mistral)
+    frames.push({ text: dataFrame(chunk([], { usage: chatUsage(usage) })), usage: true });
   frames.push({ text: DONE_FRAME });
 
   await sendStreamBody(ctx, scope, frames, usage);

@@ -4,6 +4,7 @@ import { fnv1a, mulberry32 } from '../hash.js';
 import { invalidRequest, optionalPositiveInt } from '../http.js';
 import type { Usage } from '../ledger.js';
 import { embeddingInputTokens } from '../tokenizer.js';
+import { isMistralModel } from './mistral-fim.js';
 
 /** Vector length when the request gives no `dimensions`. */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 8;
@@ -52,6 +53,8 @@ export async function handleEmbeddings(ctx: SimulatorContext, scope: RequestScop
     embeddings: total,
   };
   const payload = {
+    // Mistral's client requires an id on embeddings responses; OpenAI's sends none.
+    ...(isMistralModel(model) ? { id: ctx.nextId('embd-') } : {}),
     object: 'list',
     data: items.map((item, index) => {
       const vector = embeddingVector(model, item, dimensions);
