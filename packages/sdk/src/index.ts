@@ -1,4 +1,17 @@
 export {
+  type BurnrateLanguageModelMiddleware,
+  type BurnrateMiddlewareOptions,
+  burnrateMiddleware,
+} from './ai-sdk/burnrate-middleware.js';
+export {
+  type BurnrateEmbeddingMiddlewareOptions,
+  type BurnrateEmbeddingModelMiddleware,
+  burnrateEmbeddingMiddleware,
+} from './ai-sdk/embedding-middleware.js';
+export type { AiSdkCallParamsLike, AiSdkMiddlewareOptions, AiSdkModelLike } from './ai-sdk/model-call.js';
+export { normalizeAiSdkUsage } from './ai-sdk/normalize-usage.js';
+export { aiSdkProviderName } from './ai-sdk/provider-name.js';
+export {
   type AnthropicLike,
   type InstrumentAnthropicOptions,
   instrumentAnthropic,
@@ -36,6 +49,13 @@ export {
   type OpenAILike,
 } from './openai/instrument-openai.js';
 export { normalizeOpenAIUsage } from './openai/normalize-usage.js';
+export type * from './record/call-decision.js';
+export {
+  type ContainerUnits,
+  type ImageUnits,
+  reportsTokens,
+  type UnitUsage,
+} from './record/unit-usage.js';
 export type * from './record/usage-processor.js';
 export type * from './record/usage-record.js';
 export {
@@ -49,4 +69,5 @@ export {
   type UsageRecorderOptions,
 } from './recorder/usage-recorder.js';
 export { VERSION } from './version.js';
+export { outputCap, planCall, type RejectedCall, rejectedCall } from './wrap/pre-call.js';
 export { identifyServer, type ServerIdentity } from './wrap/provider-name.js';

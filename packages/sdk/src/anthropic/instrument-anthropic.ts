@@ -4,6 +4,7 @@ import { safely } from '../safe.js';
 import { type CallEnd, type CallStart, observeApiCall } from '../wrap/call-observer.js';
 import { instrumentDerivedClients } from '../wrap/derived-clients.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
+import { outputCap, planCall, rejectedCall } from '../wrap/pre-call.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { mergeAnthropicUsage, normalizeAnthropicUsage } from './normalize-usage.js';
@@ -67,8 +68,18 @@ function wrapCreate(resource: object | undefined, ctx: WrapContext): void {
   if (!target || typeof original !== 'function' || original[WRAPPED]) return;
 
   const wrapped: Create = function (this: unknown, body: unknown, options?: unknown): unknown {
-    const start = safely('preparing a call', () => prepare(body, ctx));
-    const result = original.call(this, body, options);
+    const prepared = safely('preparing a call', () => prepare(body, ctx));
+    // A processor's deliberate rejection (a budget): nothing is sent. `messages.stream()` gets it
+    // through `withResponse()` and emits it as the stream's error.
+    if (prepared?.rejected) return rejectedCall(prepared.rejected);
+    const start = prepared?.start;
+    let result: unknown;
+    try {
+      result = original.call(this, prepared ? prepared.body : body, options);
+    } catch (err) {
+      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      throw err;
+    }
     if (!start) return result;
     return safely('observing a call', () => observe(result, start, ctx)) ?? result;
   };
@@ -76,16 +87,49 @@ function wrapCreate(resource: object | undefined, ctx: WrapContext): void {
   target.create = wrapped;
 }
 
-function prepare(body: unknown, ctx: WrapContext): CallStart {
+interface Prepared {
+  /** What to send: the caller's body, or a copy with the model and `max_tokens` a processor chose. */
+  body: unknown;
+  start: CallStart;
+  /** Set when a processor rejected the call before it was sent. */
+  rejected?: Error;
+}
+
+function prepare(body: unknown, ctx: WrapContext): Prepared {
   const b = (body ?? {}) as Record<string, unknown>;
-  return {
+  const requestModel = typeof b['model'] === 'string' ? b['model'] : 'unknown';
+  const streaming = b['stream'] === true;
+  const attributes = ctx.recorder.captureAttributes(ctx.attributes);
+  const cap = outputCap(b['max_tokens']);
+  const plan = planCall(
+    ctx.recorder,
+    {
+      provider: ctx.server.provider,
+      operation: 'chat',
+      model: requestModel,
+      maxOutputTokens: cap,
+      streaming,
+      content: { system: b['system'], messages: b['messages'], tools: b['tools'] },
+    },
+    attributes,
+  );
+  const start: CallStart = {
     operation: 'chat',
-    requestModel: typeof b['model'] === 'string' ? b['model'] : 'unknown',
-    streaming: b['stream'] === true,
+    requestModel,
+    streaming,
     startMs: ctx.recorder.clock.now(),
-    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    attributes,
     server: ctx.server,
   };
+  if (plan.kind === 'reject') return { body, start, rejected: plan.error };
+  if (plan.callId !== undefined) start.callId = plan.callId;
+  if (plan.attributes !== undefined) start.decisionAttributes = plan.attributes;
+  if (plan.model === requestModel && plan.maxOutputTokens === cap) return { body, start };
+  // A copy: the caller's object is never changed; the call is recorded under the model sent.
+  start.requestModel = plan.model;
+  const sent: Record<string, unknown> = { ...b, model: plan.model };
+  if (plan.maxOutputTokens !== undefined) sent['max_tokens'] = plan.maxOutputTokens;
+  return { body: sent, start };
 }
 
 function observe(result: unknown, start: CallStart, ctx: WrapContext): unknown {

@@ -4,6 +4,7 @@ import { reportTelemetryError } from '../safe.js';
 import { type CallStart, observeApiCall } from '../wrap/call-observer.js';
 import { instrumentDerivedClients } from '../wrap/derived-clients.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
+import { outputCap, planCall, rejectedCall } from '../wrap/pre-call.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 import { normalizeOpenAIUsage } from './normalize-usage.js';
@@ -98,7 +99,16 @@ function wrapCreate(resource: object | undefined, kind: Kind, ctx: WrapContext):
     } catch (err) {
       reportTelemetryError('preparing a call', err);
     }
-    const result = original.call(this, plan ? plan.body : body, options);
+    // A processor's deliberate rejection (a budget): nothing is sent.
+    if (plan?.rejected) return rejectedCall(plan.rejected);
+    let result: unknown;
+    try {
+      result = original.call(this, plan ? plan.body : body, options);
+    } catch (err) {
+      // The client threw before sending (bad arguments): no record will come for a reservation.
+      if (plan?.start.callId !== undefined) ctx.recorder.releaseCall(plan.start.callId);
+      throw err;
+    }
     if (!plan) return result;
     try {
       return observe(result, kind, plan, ctx) ?? result;
@@ -115,6 +125,51 @@ interface Plan {
   body: unknown;
   start: CallStart;
   hideUsageChunk: boolean;
+  /** Set when a processor rejected the call before it was sent. */
+  rejected?: Error;
+}
+
+/** The body field that carries each kind's output cap when the caller set none. */
+const CAP_FIELD: Record<Kind, string | undefined> = {
+  chat: 'max_completion_tokens',
+  responses: 'max_output_tokens',
+  completions: 'max_tokens',
+  embeddings: undefined,
+};
+
+/** The request's output cap (chat: `max_completion_tokens`, else the older `max_tokens`). */
+function requestedCap(kind: Kind, b: Record<string, unknown>): number | undefined {
+  if (kind === 'chat') return outputCap(b['max_completion_tokens']) ?? outputCap(b['max_tokens']);
+  if (kind === 'responses') return outputCap(b['max_output_tokens']);
+  if (kind === 'completions') return outputCap(b['max_tokens']);
+  return undefined;
+}
+
+/** What an estimator needs of each kind's input (never put on a metric). */
+function requestContent(kind: Kind, b: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'chat') return { messages: b['messages'], tools: b['tools'] };
+  if (kind === 'responses') return { input: b['input'], instructions: b['instructions'], tools: b['tools'] };
+  if (kind === 'completions') return { prompt: b['prompt'] };
+  return { input: b['input'] };
+}
+
+/**
+ * A copy of the body with the model and output cap a processor chose: the cap replaces whichever
+ * cap fields the caller set (both, for chat calls that set both), or goes in the kind's own field.
+ */
+function rewrite(kind: Kind, b: Record<string, unknown>, model: string, cap: number | undefined) {
+  const out: Record<string, unknown> = { ...b, model };
+  if (cap === undefined || cap === requestedCap(kind, b)) return out;
+  let set = false;
+  for (const field of kind === 'chat' ? ['max_completion_tokens', 'max_tokens'] : [CAP_FIELD[kind]]) {
+    if (field !== undefined && b[field] !== undefined) {
+      out[field] = cap;
+      set = true;
+    }
+  }
+  const own = CAP_FIELD[kind];
+  if (!set && own !== undefined) out[own] = cap;
+  return out;
 }
 
 function prepare(kind: Kind, body: unknown, ctx: WrapContext): Plan {
@@ -131,18 +186,39 @@ function prepare(kind: Kind, body: unknown, ctx: WrapContext): Plan {
       hideUsageChunk = true;
     }
   }
-  return {
-    body: sent,
-    hideUsageChunk,
-    start: {
+  const requestModel = typeof b['model'] === 'string' ? b['model'] : 'unknown';
+  const attributes = ctx.recorder.captureAttributes(ctx.attributes);
+  const cap = requestedCap(kind, b);
+  const decided = planCall(
+    ctx.recorder,
+    {
+      provider: ctx.server.provider,
       operation: OPERATION[kind],
-      requestModel: typeof b['model'] === 'string' ? b['model'] : 'unknown',
+      model: requestModel,
+      maxOutputTokens: kind === 'embeddings' ? 0 : cap,
       streaming,
-      startMs: ctx.recorder.clock.now(),
-      attributes: ctx.recorder.captureAttributes(ctx.attributes),
-      server: ctx.server,
+      content: requestContent(kind, b),
     },
+    attributes,
+  );
+  const start: CallStart = {
+    operation: OPERATION[kind],
+    requestModel,
+    streaming,
+    startMs: ctx.recorder.clock.now(),
+    attributes,
+    server: ctx.server,
   };
+  if (decided.kind === 'reject') return { body, hideUsageChunk, start, rejected: decided.error };
+  if (decided.callId !== undefined) start.callId = decided.callId;
+  if (decided.attributes !== undefined) start.decisionAttributes = decided.attributes;
+  const newCap = kind === 'embeddings' ? cap : decided.maxOutputTokens;
+  if (decided.model !== requestModel || newCap !== cap) {
+    // A copy again: the caller's object is never changed; the call is recorded under the model sent.
+    sent = rewrite(kind, sent as Record<string, unknown>, decided.model, newCap);
+    start.requestModel = decided.model;
+  }
+  return { body: sent, hideUsageChunk, start };
 }
 
 function observe(result: unknown, kind: Kind, plan: Plan, ctx: WrapContext): unknown {

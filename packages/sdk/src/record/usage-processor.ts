@@ -1,6 +1,7 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import type { Clock } from '../clock.js';
 import type { BurnrateLogger } from '../logger.js';
+import type { CallDecision, CallRequest } from './call-decision.js';
 import type { UsageRecord } from './usage-record.js';
 
 /**
@@ -41,6 +42,19 @@ export interface UsageProcessor {
   start?(context: ProcessorContext): void;
   /** Called synchronously for each record; must not throw (the recorder isolates it if it does). */
   onUsage(record: UsageRecord): void;
+  /**
+   * Called synchronously before a wrapped call is sent, in the order processors were added (each
+   * sees the changes of the ones before): allow, modify or reject it. Whatever a processor takes for
+   * the call (a budget reservation) it settles when the record with `callId === request.callId`
+   * arrives in {@link onUsage}, or gives back in {@link releaseCall}. A throw, or anything but a
+   * {@link CallDecision}, allows the call (counted and warned about by the recorder). Default: allow.
+   */
+  beforeCall?(request: CallRequest): CallDecision | undefined;
+  /**
+   * The call decided under `callId` will bring no record: a later processor rejected it, or the
+   * client threw before sending. Release what {@link beforeCall} took for it. Must not throw.
+   */
+  releaseCall?(callId: string): void;
   /** Flushes buffered state. */
   forceFlush?(): Promise<void>;
   /** Releases resources; no records arrive afterwards. */

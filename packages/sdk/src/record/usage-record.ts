@@ -1,3 +1,5 @@
+import type { UnitUsage } from './unit-usage.js';
+
 /** Caller attributes after the cardinality guard: flat string/number/boolean values only. */
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -31,6 +33,14 @@ export interface TokenUsage {
   output: number;
   /** Reasoning tokens (subset of `output`). */
   reasoning: number;
+  /** Of `input`, image tokens (gpt-image models), priced at the model's image-input rate. Absent: none split out. */
+  inputImage?: number;
+  /** Of `input`, audio tokens (gpt-4o-transcribe), priced at the model's audio-input rate. Absent: none split out. */
+  inputAudio?: number;
+  /** Of `output`, image tokens (gpt-image models), priced at the model's image-output rate where it has one. */
+  outputImage?: number;
+  /** Of `output`, audio tokens (gpt-4o-mini-tts), priced at the model's audio-output rate where it has one. */
+  outputAudio?: number;
 }
 
 /** GPU markets priced differently by clouds. */
@@ -78,6 +88,16 @@ export interface LlmUsageRecord extends RecordBase {
    * did not parse, `APIUserAbortError` for a call or stream the caller aborted, ...).
    */
   errorType?: string;
+  /**
+   * Usage in units other than tokens (images, audio seconds, characters, built-in tool calls); see
+   * {@link UnitUsage}. A call billed only in such units has zero `usage` tokens.
+   */
+  units?: UnitUsage;
+  /**
+   * The id of the pre-call decision the call was sent under (`UsageProcessor.beforeCall`), so a
+   * processor settles what it reserved for this call; absent when no processor decided on it.
+   */
+  callId?: string;
 }
 
 /** GPU-seconds consumed by tracked work or accrued by a reservation. */

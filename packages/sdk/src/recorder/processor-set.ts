@@ -1,5 +1,7 @@
+import type { CallPlan, CallRequest } from '../record/call-decision.js';
 import type { ProcessorContext, UsageProcessor } from '../record/usage-processor.js';
 import type { UsageRecord } from '../record/usage-record.js';
+import { decideCall, release } from './decide-call.js';
 import { DroppedTelemetry } from './dropped-telemetry.js';
 
 /** What the set hands each processor at start, less the peers it fills in itself. */
@@ -8,6 +10,8 @@ export type RecorderContext = Omit<ProcessorContext, 'peers'>;
 /** Fans records out to processors, isolating each from the others and from the caller. */
 export class ProcessorSet {
   private readonly processors: UsageProcessor[] = [];
+  /** The processors with a `beforeCall`: wrappers ask for decisions only when there are any. */
+  private readonly deciders: UsageProcessor[] = [];
   /** What this recorder dropped, counted on `/metrics` and warned about once per cause. */
   readonly dropped: DroppedTelemetry;
   private closed = false;
@@ -27,6 +31,7 @@ export class ProcessorSet {
     }
     const peers = [...this.processors];
     this.processors.push(processor);
+    if (typeof processor.beforeCall === 'function') this.deciders.push(processor);
     if (typeof processor.start === 'function') {
       try {
         processor.start({ ...this.context, peers: () => peers });
@@ -34,6 +39,21 @@ export class ProcessorSet {
         this.dropped.drop('processor', 'a UsageProcessor.start', err);
       }
     }
+  }
+
+  /** Whether any processor decides on calls before they are sent. */
+  get decides(): boolean {
+    return this.deciders.length > 0 && !this.closed;
+  }
+
+  /** The processors' decision on a call about to be sent (see {@link decideCall}). Never throws. */
+  decide(request: CallRequest): CallPlan {
+    return decideCall(this.deciders, request, this.dropped);
+  }
+
+  /** Tells every deciding processor that the call decided under `callId` brings no record. */
+  release(callId: string): void {
+    for (const p of this.deciders) release(p, callId, this.dropped);
   }
 
   dispatch(record: UsageRecord): void {

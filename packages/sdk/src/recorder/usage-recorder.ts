@@ -10,6 +10,8 @@ import { copyAttributes } from '../attributes/copy-attributes.js';
 import { type Clock, realClock } from '../clock.js';
 import { GpuMeter } from '../gpu/gpu-meter.js';
 import { type BurnrateLogger, createStderrLogger } from '../logger.js';
+import type { CallPlan, CallRequestInit } from '../record/call-decision.js';
+import { reportsTokens } from '../record/unit-usage.js';
 import type { UsageProcessor } from '../record/usage-processor.js';
 import type { Attributes, LlmUsageRecord, UsageRecord } from '../record/usage-record.js';
 import { safely } from '../safe.js';
@@ -18,6 +20,7 @@ import { createUsageInstruments, type UsageInstruments } from './instruments.js'
 import { isNoopMeterProvider } from './noop-provider.js';
 import { createOptionChecker } from './options.js';
 import { ProcessorSet } from './processor-set.js';
+import { recordUnitMetrics } from './unit-metrics.js';
 
 /** Options of {@link createUsageRecorder}. */
 export interface UsageRecorderOptions {
@@ -52,6 +55,11 @@ export interface UsageRecorderOptions {
 export type LlmCall = Omit<LlmUsageRecord, 'kind' | 'timeMs' | 'attributes'> & {
   /** Caller attributes captured when the call started (see {@link UsageRecorder.captureAttributes}). */
   attributes?: CallerAttributes;
+  /**
+   * Attributes the pre-call decision added (`CallPlan.attributes`, burnrate's own keys such as
+   * `burnrate.budget.action`): merged over the guarded caller attributes, not guarded themselves.
+   */
+  decisionAttributes?: Attributes;
 };
 
 /**
@@ -147,6 +155,14 @@ export interface UsageRecorder {
   };
   /** Records one LLM call: token and duration metrics, then the processors. Never throws. */
   recordLlm(call: LlmCall): void;
+  /**
+   * Asks the processors what to do with a call about to be sent (allow, modify, reject; see
+   * `UsageProcessor.beforeCall`), with the caller attributes captured for it. Without deciding
+   * processors this is a plain `send` with no `callId`. Never throws: a failing decision sends the call.
+   */
+  decideCall(request: CallRequestInit, attributes: CallerAttributes): CallPlan;
+  /** Tells the processors that the call decided under `callId` brings no record (it was never sent). */
+  releaseCall(callId: string): void;
   /** The caller attributes in effect now (from `withAttributes`), to capture when a call starts. */
   captureAttributes(extra?: CallerAttributes): CallerAttributes;
   /** Lets more caller attribute keys past the guard's allow-list (used for wrappers' static attributes). */
@@ -222,6 +238,9 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
   };
 
   const checkOptions = createOptionChecker();
+  // Call ids: unique per recorder (a counter) and across recorders sharing a processor (a prefix).
+  const callIdPrefix = Math.random().toString(36).slice(2, 8);
+  let callCount = 0;
 
   const gpu = new GpuMeter({
     clock,
@@ -285,8 +304,35 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
         // replaced, so keys and their order are as they were.
         const record = { kind: 'llm', timeMs: clock.now(), attributes: a, ...call } as LlmUsageRecord;
         record.attributes = a;
+        const added = call.decisionAttributes;
+        if (added !== undefined) {
+          // Decided calls only: burnrate's own keys after the guard (which refuses them as caller keys).
+          record.attributes = copyAttributes(copyAttributes({}, a), added);
+          delete (record as LlmCall).decisionAttributes;
+        }
         emit(record, () => recordLlmMetrics(inst, record, guardModel));
       });
+    },
+    decideCall(request, attributes) {
+      const sendAsIs = (): CallPlan => ({
+        kind: 'send',
+        callId: undefined,
+        model: request.model,
+        maxOutputTokens: request.maxOutputTokens,
+        attributes: undefined,
+      });
+      if (!processors.decides) return sendAsIs();
+      try {
+        callCount += 1;
+        const callId = `${callIdPrefix}-${callCount}`;
+        return processors.decide({ ...request, callId, attributes: resolveCaptured(attributes) });
+      } catch (err) {
+        processors.dropped.drop('processor', 'deciding on a call', err);
+        return sendAsIs();
+      }
+    },
+    releaseCall(callId) {
+      safely('releasing a call', () => processors.release(callId));
     },
     captureAttributes: capture,
     allowAttributes(keys) {
@@ -347,7 +393,10 @@ function recordLlmMetrics(
   inst.legacyOperationDuration?.record(record.durationS, durationAttrs);
   if (record.timeToFirstChunkS !== undefined) inst.timeToFirstChunk.record(record.timeToFirstChunkS, a);
   if (record.usageSource === 'missing') return;
+  if (record.units !== undefined) recordUnitMetrics(inst, record.units, a);
   const u = record.usage;
+  // Calls billed only in other units (DALL·E, tts-1, whisper-1) have no token counts to show.
+  if (!reportsTokens(u, record.units)) return;
   // Zero-valued adds still create the series, so a model with no cache reads shows 0, not absence.
   inst.inputTokens.add(u.input, a);
   // Embeddings have input only; zero output and cache series for them would be noise.

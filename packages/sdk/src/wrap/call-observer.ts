@@ -1,5 +1,6 @@
 import type { CallerAttributes } from '../attributes/attribute-context.js';
-import type { LlmUsageRecord, TokenUsage, UsageSource } from '../record/usage-record.js';
+import type { UnitUsage } from '../record/unit-usage.js';
+import type { Attributes, LlmUsageRecord, TokenUsage, UsageSource } from '../record/usage-record.js';
 import type { LlmCall, UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { errorTypeOf } from './error-type.js';
@@ -14,6 +15,10 @@ export interface CallStart {
   startMs: number;
   attributes: CallerAttributes;
   server: ServerIdentity;
+  /** The pre-call decision's id (`CallPlan.callId`), when processors decided on the call. */
+  callId?: string | undefined;
+  /** Attributes the pre-call decision added (`CallPlan.attributes`). */
+  decisionAttributes?: Attributes | undefined;
 }
 
 /** What the wrapper learned by the end of a call. */
@@ -33,12 +38,24 @@ export interface CallEnd {
   errorType?: string | undefined;
   /** See {@link LlmUsageRecord.served}; default true. */
   served?: boolean | undefined;
+  /** Usage in units other than tokens (images, audio seconds, characters, tool calls). */
+  units?: UnitUsage | undefined;
+  /**
+   * The call's usage comes later, on another call (a background response, queued: it is recorded
+   * when `responses.retrieve` returns it finished). Nothing is recorded for this one unless usage arrived.
+   */
+  deferred?: boolean | undefined;
 }
 
 const ZERO: TokenUsage = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
 
 /** Turns a call's start and end into one LLM usage record on the recorder. */
 export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallEnd): void {
+  if (end.deferred === true && end.usage === undefined) {
+    // Its usage will arrive with the retrieved response; what a processor reserved goes back now.
+    if (start.callId !== undefined) recorder.releaseCall(start.callId);
+    return;
+  }
   const now = recorder.clock.now();
   const usageSource: UsageSource = end.usage ? (end.usageSource ?? 'provider') : 'missing';
   // Optional fields assigned in place rather than spread in (`...(x && { x })` builds and copies a
@@ -60,7 +77,10 @@ export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallE
   call.streaming = start.streaming;
   call.served = end.served ?? true;
   if (end.errorType !== undefined) call.errorType = end.errorType;
+  if (end.units !== undefined) call.units = end.units;
   call.attributes = start.attributes;
+  if (start.callId !== undefined) call.callId = start.callId;
+  if (start.decisionAttributes !== undefined) call.decisionAttributes = start.decisionAttributes;
   recorder.recordLlm(call);
 }
 
@@ -93,7 +113,11 @@ export function observeApiCall(
   readers: CallReaders,
 ): unknown {
   const p = result as APIPromiseLike;
-  if (!p || typeof p._thenUnwrap !== 'function') return result;
+  if (!p || typeof p._thenUnwrap !== 'function') {
+    // Not a call this observer can see to its end: what a processor reserved for it goes back now.
+    if (start.callId !== undefined) recorder.releaseCall(start.callId);
+    return result;
+  }
   let recorded = false;
   const finish = (end: CallEnd): void => {
     if (recorded) return;
