@@ -10,7 +10,15 @@ import {
   parseFaultSpec,
   splitModel,
 } from './faults.js';
-import { errorBodyFor, HttpError, invalidRequest, isRecord, readJson, sendJson } from './http.js';
+import {
+  errorBodyFor,
+  errorHeadersFor,
+  HttpError,
+  invalidRequest,
+  isRecord,
+  readJson,
+  sendJson,
+} from './http.js';
 import type { Ledger, RequestOutcome, Usage } from './ledger.js';
 import type { PromptCache } from './prompt-cache.js';
 import { cutConnection, type Frame, pause, sendStream, watchAbort } from './sse.js';
@@ -111,6 +119,7 @@ export async function beginRequest(
     sendJson(res, error.status, errorBodyFor(endpoint, error, requestId), {
       ...baseHeaders(requestId),
       ...headers,
+      ...errorHeadersFor(endpoint, error.status, requestId),
     });
     ctx.ledger.record({
       requestId,

@@ -1,5 +1,6 @@
 /** Small HTTP helpers: JSON bodies and OpenAI-shaped errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bedrockErrorBody, bedrockErrorHeaders, isBedrockPath } from './routes/bedrock-common.js';
 import { type GoogleErrorBody, googleErrorBody, isGeminiPath } from './routes/gemini-content.js';
 
 /** Largest request body accepted, in bytes. */
@@ -114,12 +115,21 @@ export function errorBodyFor(
   path: string,
   error: HttpError,
   requestId: string,
-): OpenAIErrorBody | AnthropicErrorBody | GoogleErrorBody {
+): OpenAIErrorBody | AnthropicErrorBody | GoogleErrorBody | { message: string } {
   if (isGeminiPath(path)) return googleErrorBody(error.status, error.message);
+  if (isBedrockPath(path)) return bedrockErrorBody(error);
   if (!isAnthropicPath(path)) return error.body;
   return {
     type: 'error',
     error: { type: ANTHROPIC_ERROR_TYPES[error.status] ?? 'api_error', message: error.message },
     request_id: requestId,
   };
+}
+
+/**
+ * Headers an error response needs in the flavour of the endpoint: Bedrock's `x-amzn-errortype`
+ * (from which the AWS SDK picks its exception class) for `/model/{id}/...`, none elsewhere.
+ */
+export function errorHeadersFor(path: string, status: number, requestId: string): Record<string, string> {
+  return isBedrockPath(path) ? bedrockErrorHeaders(status, requestId) : {};
 }

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { AnthropicPromptCache } from './anthropic-prompt.js';
 import { baseHeaders, beginRequest, type LatencyConfig, type SimulatorContext } from './context.js';
 import { type FaultConfig, FaultPlanner } from './faults.js';
-import { errorBodyFor, HttpError, sendJson } from './http.js';
+import { errorBodyFor, errorHeadersFor, HttpError, sendJson } from './http.js';
 import { Ledger, type LedgerSnapshot } from './ledger.js';
 import { listModels } from './models.js';
 import { PromptCache } from './prompt-cache.js';
+import { bedrockModelFromMatch, bedrockPattern } from './routes/bedrock-common.js';
+import { handleConverse, handleConverseStream } from './routes/bedrock-converse.js';
+import { handleInvokeModel, handleInvokeModelStream } from './routes/bedrock-invoke.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleEmbeddings } from './routes/embeddings.js';
 import { GEMINI_PATH, geminiPathModel } from './routes/gemini-content.js';
@@ -84,6 +87,14 @@ function geminiRoute(ctx: SimulatorContext, scope: Parameters<Route>[1]): Promis
 
 /** Routes with parameters in their path, tried in order; each API adds its entries here. */
 const PATTERN_ROUTES: readonly PatternRoute[] = [
+  { pattern: bedrockPattern('converse'), route: handleConverse, model: bedrockModelFromMatch },
+  { pattern: bedrockPattern('converse-stream'), route: handleConverseStream, model: bedrockModelFromMatch },
+  { pattern: bedrockPattern('invoke'), route: handleInvokeModel, model: bedrockModelFromMatch },
+  {
+    pattern: bedrockPattern('invoke-with-response-stream'),
+    route: handleInvokeModelStream,
+    model: bedrockModelFromMatch,
+  },
   { pattern: GEMINI_PATH, route: geminiRoute, model: geminiPathModel },
 ];
 
@@ -152,7 +163,10 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
         ? err
         : new HttpError(500, `burnrate-sim internal error: ${String(err)}`, 'server_error');
     if (!res.headersSent && !res.destroyed) {
-      sendJson(res, error.status, errorBodyFor(endpoint, error, requestId), baseHeaders(requestId));
+      sendJson(res, error.status, errorBodyFor(endpoint, error, requestId), {
+        ...baseHeaders(requestId),
+        ...errorHeadersFor(endpoint, error.status, requestId),
+      });
     }
     ctx.ledger.record({
       requestId,
