@@ -7,6 +7,28 @@
 export type { DeploymentCapacity } from './capacity/capacity-tracker.js';
 export { type CapacityInput, CapacityInputError, requiredInstances } from './capacity/required-instances.js';
 export {
+  apiCandidate,
+  CompareInputError,
+  type DeploymentRef,
+  deploymentCandidate,
+  findDeployment,
+  parseDeploymentRef,
+} from './compare/candidates.js';
+export {
+  type ApiCandidate,
+  type BeforeAfterRow,
+  type BreakEven,
+  breakEven,
+  type CandidateCost,
+  type CompareCandidate,
+  type CompareWorkload,
+  type Comparison,
+  compare,
+  costOf,
+  type DeploymentCandidate,
+  HOURS_PER_MONTH,
+} from './compare/compare.js';
+export {
   COST_COMPONENTS,
   type CostComponent,
   emptyModelSpend,
