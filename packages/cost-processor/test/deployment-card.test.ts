@@ -118,6 +118,19 @@ describe('deployments with gpu and server', () => {
     ]);
   });
 
+  it("reads the GPUs' own utilization selector and refuses one that does not parse", () => {
+    const card = loadPriceCard({
+      deployments: [{ ...base, gpu: { model: 'H100', count: 8, selector: '{job="dcgm"}' } }],
+    });
+    expect(card.deployments[0]?.gpu?.selector).toBe('{job="dcgm"}');
+    expect(card.deployments[0]?.gpu?.usdPerGpuHour).toBe(6.88);
+    expect(
+      issuesOf({ deployments: [{ ...base, gpu: { model: 'H100', count: 8, selector: 'dcgm' } }] }),
+    ).toEqual([
+      'deployments[0].gpu.selector: expected a label selector such as {job="dcgm"} (expected a label selector in braces such as {job="vllm-llama"}), got "dcgm"',
+    ]);
+  });
+
   it('parses escapes and every operator', () => {
     expect(parseLabelSelector('{a!="x\\"y", b!~"z|w", c="l"}')).toEqual({
       matchers: [

@@ -3,6 +3,7 @@ import type { GpuMarket } from '@burnrate/sdk';
 import { globToRegExp, isGlob, parseDuration } from '@burnrate/semconv';
 import type { z } from 'zod';
 import tiers from '../../data/service-tiers.json' with { type: 'json' };
+import { type CalendarUnit, isKnownTimeZone } from '../internal/budgets/budget-window.js';
 import {
   CATALOG_VERSION,
   catalogKnowsModel,
@@ -23,7 +24,7 @@ import {
 import { gpuKeyTypos } from './gpu-key-typos.js';
 import { formatLabelSelector, parseLabelSelector } from './label-selector.js';
 import { isPriceCard, LOADED_CARD_SCHEMA, partialCardIssue } from './loaded-card.js';
-import { type PriceCardInput, priceCardSchema } from './schema.js';
+import { CALENDAR_WINDOWS, type PriceCardInput, priceCardSchema } from './schema.js';
 import type {
   Budget,
   Deployment,
@@ -42,6 +43,16 @@ export const DEFAULT_DEPLOYMENT_ALERTS: Readonly<DeploymentAlerts> = {
   idleShare: 0.5,
   idleFor: '1h',
   capacityFor: '15m',
+};
+
+/**
+ * Nominal length of a calendar window, for what needs one number (the generated Prometheus rules,
+ * the even burn rate): a day, a week, and a 30-day month.
+ */
+const CALENDAR_NOMINAL_SECONDS: Readonly<Record<string, number>> = {
+  day: 86_400,
+  week: 604_800,
+  month: 2_592_000,
 };
 
 /** Default budget thresholds: 50 %, 80 % and 100 % of the amount. */
@@ -474,6 +485,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
       }
     }
   });
+  issues.push(...budgetWindowIssues(card));
   const deploymentNames = new Set<string>();
   (card.deployments ?? []).forEach((d, i) => {
     if (deploymentNames.has(d.name))
@@ -523,6 +535,15 @@ function deploymentIssues(card: ParsedCard, d: ParsedDeployment, i: number): Pri
       `add \`gpu: { ${key}: { ${market}: <USD per GPU-hour> } }\` to the card, or pick another GPU or market`,
     );
   }
+  const gpuSelector = d.gpu?.selector === undefined ? undefined : parseLabelSelector(d.gpu.selector);
+  if (gpuSelector && 'error' in gpuSelector) {
+    add(
+      ['deployments', i, 'gpu', 'selector'],
+      `a label selector such as {job="dcgm"} (${gpuSelector.error})`,
+      d.gpu?.selector,
+      "write the matchers that pick the GPUs' DCGM or nvidia-smi series, or leave selector out",
+    );
+  }
   if (d.server) {
     const parsed = parseLabelSelector(d.server.selector);
     if ('error' in parsed) {
@@ -547,6 +568,58 @@ function deploymentIssues(card: ParsedCard, d: ParsedDeployment, i: number): Pri
         'the request model the server serves',
         undefined,
         "add model: <the model name your clients send>; tenants' shares are counted from the calls for that model",
+      );
+    }
+  }
+  return issues;
+}
+
+/** Issues of budgets' time zones and of `budgets_source` (what the schema cannot check). */
+function budgetWindowIssues(card: ParsedCard): PriceCardIssue[] {
+  const issues: PriceCardIssue[] = [];
+  const add = (path: readonly PropertyKey[], expected: string, got: unknown, fix: string): void => {
+    issues.push({ path: formatPath(path), expected: `expected ${expected}`, got: renderValue(got), fix });
+  };
+  (card.budgets ?? []).forEach((b, i) => {
+    if (b.timezone === undefined) return;
+    if (!isKnownTimeZone(b.timezone)) {
+      add(
+        ['budgets', i, 'timezone'],
+        'an IANA time zone such as "Europe/Berlin"',
+        b.timezone,
+        'write a zone name from the tz database (Europe/Berlin, America/New_York, Asia/Tokyo, UTC)',
+      );
+    } else if (!(CALENDAR_WINDOWS as readonly string[]).includes(b.window)) {
+      add(
+        ['budgets', i, 'timezone'],
+        'no timezone on a rolling window (it applies to window: day, week or month)',
+        b.timezone,
+        `remove timezone, or write window: day, week or month to reset at midnight in ${b.timezone}`,
+      );
+    }
+  });
+  const source = card.budgets_source;
+  if (source) {
+    let url: URL | undefined;
+    try {
+      url = new URL(source.prometheus);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      add(
+        ['budgets_source', 'prometheus'],
+        "an http or https URL of Prometheus' HTTP API",
+        source.prometheus,
+        'write e.g. prometheus: "http://prometheus:9090" (the base URL; /api/v1/query is added)',
+      );
+    }
+    if ((card.budgets ?? []).length === 0) {
+      add(
+        ['budgets_source'],
+        'budgets to read the fleet spend of',
+        source,
+        'add budgets: (each replica then shares them through Prometheus), or remove budgets_source',
       );
     }
   }
@@ -650,7 +723,10 @@ function normalize(card: ParsedCard): PriceCard {
     name: b.name,
     amountUsd: b.amount,
     window: b.window,
-    windowSeconds: parseWindow(b.window) ?? 0,
+    windowSeconds: parseWindow(b.window) ?? CALENDAR_NOMINAL_SECONDS[b.window] ?? 0,
+    ...((CALENDAR_WINDOWS as readonly string[]).includes(b.window) && {
+      calendar: { unit: b.window as CalendarUnit, timeZone: b.timezone ?? 'UTC' },
+    }),
     scope: { ...(b.scope ?? {}) },
     thresholds: [...(b.thresholds ?? DEFAULT_BUDGET_THRESHOLDS)],
   }));
@@ -678,6 +754,11 @@ function normalize(card: ParsedCard): PriceCard {
         usdPerGpuHour: price.usdPerHour,
         origin: price.origin,
       };
+      const gpuSelector = d.gpu.selector === undefined ? undefined : parseLabelSelector(d.gpu.selector);
+      if (gpuSelector && 'matchers' in gpuSelector) {
+        dep.gpu.selector = formatLabelSelector(gpuSelector.matchers);
+        dep.gpu.matchers = gpuSelector.matchers;
+      }
     }
     const parsed = d.server ? parseLabelSelector(d.server.selector) : undefined;
     if (d.server && parsed && 'matchers' in parsed) {
@@ -702,6 +783,13 @@ function normalize(card: ParsedCard): PriceCard {
     fixed: (card.fixed ?? []).map((f) => ({ name: f.name, usdPerMonth: f.usd_per_month })),
     budgets,
     deployments,
+    ...(card.budgets_source && {
+      budgetsSource: {
+        prometheusUrl: card.budgets_source.prometheus,
+        refreshSeconds: parseDuration(card.budgets_source.refresh ?? '30s') ?? 30,
+        fail: card.budgets_source.fail ?? 'open',
+      },
+    }),
     catalogVersion: CATALOG_VERSION,
     defaultsAsOf: defaults.asOf,
   };

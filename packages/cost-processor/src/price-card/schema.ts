@@ -148,8 +148,46 @@ export const fixedCostSchema = z.strictObject({
 const WINDOW = /^[1-9][0-9]*(m|h|d|w)$/;
 
 const windowMessage = msg(
-  'expected a window such as 30d, 7d, 1d, 12h or 90m',
+  'expected a window such as 30d, 7d, 1d, 12h or 90m (rolling) or day, week, month (calendar)',
   'write a whole number followed by m (minutes), h (hours), d (days) or w (weeks)',
+);
+
+/** Calendar windows: they reset at local midnight (every day, every Monday, every 1st). */
+export const CALENDAR_WINDOWS = ['day', 'week', 'month'] as const;
+
+const isCalendar = (w: string): boolean => (CALENDAR_WINDOWS as readonly string[]).includes(w);
+
+/** What a budget may do to a call that does not fit (see docs/budgets-enforcement.md). */
+export const ENFORCE_ACTIONS = ['block', 'downgrade', 'cap_output', 'warn'] as const;
+
+function wholeTokens(what: string, example: string): z.ZodNumber {
+  const m = msg(`expected a whole number ≥ 1 (${what})`, `write e.g. ${example}`);
+  return z.number({ error: m }).int({ error: m }).positive({ error: m }).max(10_000_000, { error: m });
+}
+
+/** Schema of a budget's `enforce`: what happens in process to a call that would not fit. */
+export const budgetEnforceSchema = z.strictObject(
+  {
+    action: z.enum(ENFORCE_ACTIONS, {
+      error: msg(
+        'expected block, downgrade, cap_output or warn',
+        'write e.g. action: block (reject the call) or action: downgrade with downgrade_to: gpt-4o-mini',
+      ),
+    }),
+    // Required for downgrade; the loader says so with the budget's path.
+    downgrade_to: name('the model a call that does not fit is sent to', '"gpt-4o-mini"').optional(),
+    max_output_tokens: wholeTokens('the most output tokens a capped call may ask for', '512').optional(),
+    default_max_output_tokens: wholeTokens(
+      'output tokens assumed for a call that sets no output cap',
+      '4096',
+    ).optional(),
+  },
+  {
+    error: msg(
+      'expected a map with action (and downgrade_to, max_output_tokens)',
+      'write e.g. `enforce: { action: block }`',
+    ),
+  },
 );
 
 /** Schema of a budget. */
@@ -165,7 +203,7 @@ export const budgetSchema = z.strictObject({
   amount: positive('USD', '10000', CARD_BOUNDS.budget),
   window: z
     .string({ error: windowMessage })
-    .regex(WINDOW, { error: windowMessage })
+    .refine((w) => isCalendar(w) || WINDOW.test(w), { error: windowMessage })
     // Only for windows the regex accepted (it reports the others), so each bad window has one issue.
     .refine((w) => !WINDOW.test(w) || (parseDuration(w) ?? 0) <= CARD_BOUNDS.windowDays * 86_400, {
       error: msg(
@@ -173,6 +211,10 @@ export const budgetSchema = z.strictObject({
         'write e.g. 30d, or 365d for a yearly budget',
       ),
     }),
+  // An IANA zone name; checked against Node's ICU by the loader, which names the value.
+  timezone: z
+    .string({ error: msg('expected an IANA time zone name', 'write e.g. timezone: "Europe/Berlin"') })
+    .optional(),
   scope: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, {
@@ -199,6 +241,7 @@ export const budgetSchema = z.strictObject({
     )
     .min(1, { error: msg('expected at least one threshold', 'write e.g. [0.5, 0.8, 1.0] or leave it out') })
     .optional(),
+  enforce: budgetEnforceSchema.optional(),
 });
 
 /** Schema of a deployment's GPUs: which, how many, bought on which market. */
@@ -216,7 +259,11 @@ export const deploymentGpuSchema = z.strictObject({
         'write market: on_demand (the default), spot or reserved',
       ),
     })
-    .optional(),
+    .optional(), // Checked by the loader like server.selector.
+  selector: name(
+    "label selector of the GPUs' DCGM or nvidia-smi utilization series",
+    '\'{job="dcgm", Hostname="gpu-1"}\'',
+  ).optional(),
 });
 
 /** Schema of the serving engine a deployment runs, and the selector of its scraped series. */
@@ -273,6 +320,37 @@ export const deploymentSchema = z.strictObject({
   alerts: deploymentAlertsSchema.optional(),
 });
 
+/** Schema of `budgets_source`: the Prometheus every replica reads the fleet's spend from. */
+export const budgetsSourceSchema = z.strictObject(
+  {
+    // Checked by the loader (an http or https URL), which names what is wrong.
+    prometheus: name("base URL of Prometheus' HTTP API", '"http://prometheus:9090"'),
+    refresh: z
+      .string({ error: msg('expected a duration such as 30s or 1m', 'write e.g. refresh: 30s') })
+      .refine((d) => /^[1-9][0-9]*(s|m)$/.test(d) && (parseDuration(d) ?? 0) <= 3600, {
+        error: msg(
+          'expected a duration from 1s to 60m, such as 30s or 1m',
+          'write e.g. refresh: 30s (a whole number followed by s or m)',
+        ),
+      })
+      .optional(),
+    fail: z
+      .enum(['open', 'closed'], {
+        error: msg(
+          'expected open or closed',
+          'write fail: open (use local spend while Prometheus is down, the default) or fail: closed (block)',
+        ),
+      })
+      .optional(),
+  },
+  {
+    error: msg(
+      'expected a map with prometheus, refresh and fail',
+      'write e.g. `budgets_source: { prometheus: "http://prometheus:9090", refresh: 30s }`',
+    ),
+  },
+);
+
 /** Schema of a price card file (YAML or JSON), snake_case keys. */
 export const priceCardSchema = z.strictObject({
   currency: z
@@ -299,6 +377,7 @@ export const priceCardSchema = z.strictObject({
       error: msg('expected a list of budgets', 'write `- { name, amount, window }` items'),
     })
     .optional(),
+  budgets_source: budgetsSourceSchema.optional(),
   deployments: z
     .array(deploymentSchema, {
       error: msg('expected a list', 'write `- { name, batch_size, utilization_target }` items'),

@@ -74,7 +74,28 @@ export interface Budget {
   scope: Record<string, string>;
   /** Fractions of the amount that alert, ascending; default `[0.5, 0.8, 1.0]`. */
   thresholds: number[];
+  /** What happens in process to a call that would not fit (the card's `enforce`); absent: alerts only. */
+  enforce?: BudgetEnforcement;
 }
+
+/**
+ * A budget's enforcement (docs/budgets-enforcement.md), a tagged union on `action`: `block` rejects a
+ * call that does not fit with a `BudgetExceededError`; `downgrade` sends it to `downgradeTo`;
+ * `cap_output` lowers its output cap to what fits (at most `maxOutputTokens` when set); `warn` only
+ * records the decision.
+ */
+export type BudgetEnforcement = {
+  /**
+   * Output tokens a call that sets no output cap is assumed to produce, for its estimate.
+   * @default 4096
+   */
+  defaultMaxOutputTokens: number;
+} & (
+  | { action: 'block' }
+  | { action: 'downgrade'; downgradeTo: string }
+  | { action: 'cap_output'; maxOutputTokens?: number }
+  | { action: 'warn' }
+);
 
 /**
  * Where budgets read the fleet's spend (`budgets_source` in the card): every replica queries
@@ -104,6 +125,13 @@ export interface DeploymentGpu {
   usdPerGpuHour: number;
   /** Whether the price is the card's or the shipped default. */
   origin: UnitPriceOrigin;
+  /**
+   * Selector of the GPUs' utilization series (DCGM exporter or burnrate's nvidia-smi sampler), e.g.
+   * `{job="dcgm",Hostname="gpu-1"}`; absent: those series are looked up with the server's selector.
+   */
+  selector?: string;
+  /** The selector's matchers, when there is one. */
+  matchers?: readonly SelectorMatcher[];
 }
 
 /** The serving engine of a deployment and the selector of its scraped series. */
