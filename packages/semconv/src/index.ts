@@ -18,6 +18,7 @@ export {
 } from './metric-specs.js';
 export { ATTR, COST_METRIC, METRIC } from './names.js';
 export { formatDuration, parseDuration } from './prometheus/durations.js';
+export { ENGINE_SERIES, type EngineSeries } from './prometheus/engine-series.js';
 export { LABEL, labelName, PROM, prometheusName, RECORDING_RULE } from './prometheus/names.js';
 export {
   formatNumber,
