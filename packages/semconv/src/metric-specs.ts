@@ -212,6 +212,42 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     recordedBy: sdk,
   },
   {
+    name: METRIC.images,
+    instrument: 'Counter',
+    unit: '{image}',
+    description:
+      'Images made (images API; DALL·E is billed per image, gpt-image models by tokens). burnrate.* rather than gen_ai.client.inference.usage.*: the GenAI conventions define token usage only, so units they lack get names of our own',
+    attributes: [...GENAI, ATTR.imageSize, ATTR.imageQuality],
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.audioDuration,
+    instrument: 'Counter',
+    unit: 's',
+    description:
+      'Seconds of input audio (transcriptions and translations; whisper-1 is billed per second). burnrate.*: the GenAI conventions define token usage only',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.characters,
+    instrument: 'Counter',
+    unit: '{character}',
+    description:
+      'Characters of input text (speech; tts-1 and tts-1-hd are billed per character). burnrate.*: the GenAI conventions define token usage only',
+    attributes: GENAI,
+    recordedBy: sdk,
+  },
+  {
+    name: METRIC.toolCalls,
+    instrument: 'Counter',
+    unit: '{call}',
+    description:
+      'Built-in tool calls of Responses API calls by tool type (web_search, file_search: billed per call; code_interpreter: per container). burnrate.*: the GenAI conventions define token usage only',
+    attributes: [...GENAI, ATTR.toolType],
+    recordedBy: sdk,
+  },
+  {
     name: COST_METRIC.cost,
     instrument: 'Counter',
     unit: '{USD}',
@@ -267,7 +303,7 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     instrument: 'Counter',
     unit: '1',
     description:
-      'Usage with no price, by reason and unit (token, gpu_second, byte, request); never counted as $0',
+      'Usage with no price, by reason and unit (token, gpu_second, byte, request, image, second, character, call, container); never counted as $0',
     attributes: [
       ATTR.unpricedReason,
       ATTR.unit,

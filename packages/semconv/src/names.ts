@@ -32,6 +32,14 @@ export const METRIC = {
   revenue: 'burnrate.revenue.usd',
   /** Telemetry burnrate dropped (a processor that threw, ...), by cause: what `/metrics` is missing. */
   telemetryDropped: 'burnrate.telemetry.dropped',
+  /** Images made by LLM calls (images API), by size and quality. */
+  images: 'burnrate.usage.images',
+  /** Seconds of input audio of LLM calls (transcriptions, translations). */
+  audioDuration: 'burnrate.usage.audio.duration',
+  /** Characters of input text of LLM calls (speech). */
+  characters: 'burnrate.usage.characters',
+  /** Built-in tool calls of LLM calls (Responses API web search, file search, code interpreter), by tool type. */
+  toolCalls: 'burnrate.usage.tool_calls',
 } as const;
 
 /** Dollar metrics recorded by `@burnrate/cost-processor` (DESIGN §3). */
@@ -97,4 +105,10 @@ export const ATTR = {
   metricOverflow: 'otel.metric.overflow',
   /** Catalog model id or explicit price pattern that priced a call (cost-processor). */
   pricedModel: 'burnrate.price.model',
+  /** Built-in tool type of a tool call (`web_search`, `file_search`, `code_interpreter`, ...). */
+  toolType: 'burnrate.tool.type',
+  /** Image size as requested or returned (`1024x1024`, ...). */
+  imageSize: 'burnrate.image.size',
+  /** Image quality as requested or returned (`standard`, `hd`, `low`, `medium`, `high`). */
+  imageQuality: 'burnrate.image.quality',
 } as const;

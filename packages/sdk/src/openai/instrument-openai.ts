@@ -7,7 +7,9 @@ import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { outputCap, planCall, rejectedCall } from '../wrap/pre-call.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
+import { RecordedResponses, withResponseUnits } from './built-in-tools.js';
 import { normalizeOpenAIUsage } from './normalize-usage.js';
+import { instrumentOtherEndpoints } from './other-endpoints.js';
 
 /** Options of {@link instrumentOpenAI}. */
 export interface InstrumentOpenAIOptions {
@@ -49,7 +51,9 @@ type Create = ((this: unknown, body: unknown, options?: unknown) => unknown) & {
 /**
  * Instruments an openai client in place and returns the same client: `chat.completions.create`,
  * `responses.create` (and `beta.responses.create`), `embeddings.create` and `completions.create`
- * record usage on each call, and so do clients derived from it with `withOptions()`. The
+ * record usage on each call, and so do `images.*`, `audio.*` and `responses.compact` (other units:
+ * see `docs/clients/openai-other-endpoints.md`), `responses.retrieve` for background responses,
+ * and clients derived from it with `withOptions()`. The
  * client's results, errors, retries, streams, `withResponse()`, `asResponse()`, `tee()` and abort
  * behave as without burnrate; telemetry failures go to the diag logger, never to the caller.
  * Instrumenting the same client twice does nothing the second time.
@@ -68,6 +72,7 @@ export function instrumentOpenAI<T extends object>(client: T, options: Instrumen
     attributes: options.attributes ?? {},
     includeUsage: options.includeUsage ?? true,
     server,
+    recorded: new RecordedResponses(),
   };
   if (options.attributes) options.recorder.allowAttributes(Object.keys(options.attributes));
   wrapCreate(c.chat?.completions, 'chat', ctx);
@@ -75,6 +80,8 @@ export function instrumentOpenAI<T extends object>(client: T, options: Instrumen
   wrapCreate(c.embeddings, 'embeddings', ctx);
   wrapCreate(c.completions, 'completions', ctx);
   wrapCreate(c.beta?.responses, 'responses', ctx);
+  // Images, audio, responses.compact and responses.retrieve (background responses).
+  instrumentOtherEndpoints(c, ctx);
   instrumentDerivedClients(client, (derived) => instrumentOpenAI(derived, options));
   return client;
 }
@@ -84,6 +91,8 @@ interface WrapContext {
   attributes: CallerAttributes;
   includeUsage: boolean;
   server: ServerIdentity;
+  /** Background responses recorded, so `responses.retrieve` prices each once. */
+  recorded: RecordedResponses;
 }
 
 function wrapCreate(resource: object | undefined, kind: Kind, ctx: WrapContext): void {
@@ -222,7 +231,8 @@ function prepare(kind: Kind, body: unknown, ctx: WrapContext): Plan {
 }
 
 function observe(result: unknown, kind: Kind, plan: Plan, ctx: WrapContext): unknown {
-  const read = READERS[kind];
+  // Responses: built-in tool calls are units of the call; background responses are recorded once.
+  const read = kind === 'responses' ? withResponseUnits(READERS[kind], ctx.recorded) : READERS[kind];
   return observeApiCall(result, plan.start, ctx.recorder, {
     response: read,
     stream: () => read,

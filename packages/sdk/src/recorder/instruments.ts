@@ -18,6 +18,10 @@ export interface UsageInstruments {
   network: Counter;
   cacheRequests: Counter;
   revenue: Counter;
+  images: Counter;
+  audioDuration: Counter;
+  characters: Counter;
+  toolCalls: Counter;
 }
 
 /** Creates the usage instruments on `meter`; histograms get the contract's bucket advice (seconds, tokens). */
@@ -42,5 +46,9 @@ export function createUsageInstruments(meter: Meter, legacy: boolean): UsageInst
     network: counter(METRIC.networkIo),
     cacheRequests: counter(METRIC.cacheRequests),
     revenue: counter(METRIC.revenue),
+    images: counter(METRIC.images),
+    audioDuration: counter(METRIC.audioDuration),
+    characters: counter(METRIC.characters),
+    toolCalls: counter(METRIC.toolCalls),
   };
 }
