@@ -80,7 +80,7 @@ describe('burnrate check', () => {
       `error: Invalid price card (${path}): 3 issues\n` +
         '  - gpu.a100.on_demand: expected a positive number (USD per GPU-hour, on-demand), got -1 — fix: write 1 (prices and amounts are positive; a discount is a multiplier with factor below 1)\n' +
         '  - budgets[0].amount: expected a positive number (USD), got "10k" — fix: write 10000 (a plain number, without quotes, units or suffixes)\n' +
-        '  - budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30days" — fix: write 30d (a whole number followed by m, h, d or w; a month is 30d)\n',
+        '  - budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m (rolling) or day, week, month (calendar), got "30days" — fix: write 30d (a whole number followed by m, h, d or w; a month is 30d)\n',
     );
   });
 

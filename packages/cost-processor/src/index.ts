@@ -28,6 +28,7 @@ export {
   type DeploymentCandidate,
   HOURS_PER_MONTH,
 } from './compare/compare.js';
+export type { BudgetSpendReading } from './internal/budgets/fleet-spend.js';
 export {
   COST_COMPONENTS,
   type CostComponent,
@@ -46,6 +47,7 @@ export { DEFAULT_DEPLOYMENT_ALERTS, loadPriceCard, parsePriceCard } from './pric
 export type { PriceCardInput } from './price-card/schema.js';
 export type {
   Budget,
+  BudgetsSource,
   Deployment,
   DeploymentAlerts,
   DeploymentGpu,

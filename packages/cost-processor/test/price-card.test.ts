@@ -158,7 +158,7 @@ describe('rejecting a bad price card with path, value and fix', () => {
       modles: {},
     });
     expect(issues).toContain(
-      'modles: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, deployments), got unknown key "modles" — fix: did you mean "models"?',
+      'modles: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, budgets_source, deployments), got unknown key "modles" — fix: did you mean "models"?',
     );
     expect(
       issues.some((i) => i.startsWith('budgets[0].treshold:') && i.includes('did you mean "thresholds"?')),
@@ -200,7 +200,7 @@ describe('rejecting a bad price card with path, value and fix', () => {
       'currency: expected "USD" (the only currency supported), got "EUR" — fix: remove `currency` or write USD',
     );
     expect(issues).toContain(
-      'budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30 days" — fix: write 30d (a whole number followed by m, h, d or w; a month is 30d)',
+      'budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m (rolling) or day, week, month (calendar), got "30 days" — fix: write 30d (a whole number followed by m, h, d or w; a month is 30d)',
     );
     expect(issues).toContain(
       'deployments[0].utilization_target: expected a fraction in (0, 1], got 1.5 — fix: write e.g. 0.7 for 70 %',

@@ -11,6 +11,8 @@ import {
 import { ATTR } from '@burnrate/semconv';
 import type { MeterProvider } from '@opentelemetry/api';
 import { CapacityTracker, type DeploymentCapacity } from '../capacity/capacity-tracker.js';
+import { BudgetSpend } from '../internal/budgets/budget-spend.js';
+import { type BudgetSpendReading, createBudgetSpendSource } from '../internal/budgets/fleet-spend.js';
 import { CostLedger, type LedgerBounds } from '../internal/ledger/ledger.js';
 import { TokenPricer } from '../internal/pricing/token-pricer.js';
 import type { TokenPriceResult } from '../internal/pricing/types.js';
@@ -68,6 +70,14 @@ export interface CostProcessor extends UsageProcessor {
   report(): CostReport;
   /** Observed QPS, latency and required instances per deployment of the card. */
   capacity(): DeploymentCapacity[];
+  /**
+   * What budget `name` has spent in its window now, and when it resets: this process's spend, or
+   * with `budgets_source` the fleet's (Prometheus at the last refresh + this process's spend since).
+   * Undefined for a name the card has not. Never throws.
+   */
+  budgetSpend(name: string): BudgetSpendReading | undefined;
+  /** Reads the fleet's spend from `budgets_source` now (the processor does it every `refresh`). */
+  refreshBudgets(): Promise<void>;
   /** Accrues storage and fixed costs up to now. */
   forceFlush(): Promise<void>;
   /** Accrues up to now and stops accepting records. */
@@ -100,8 +110,13 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       `maxSeriesPerMetric: expected a whole number ≥ 1, got ${JSON.stringify(maxSeries)} — fix: leave it out (1998, inside the SDK's default limit of 2000) or raise it with the SDK's cardinality limit`,
     );
   }
+  const budgetSpend = new BudgetSpend(card.budgets);
   const ledgerBounds: LedgerBounds = {
     ...(maxSeries !== undefined && { maxSeries }),
+    // Budgets count every priced dollar in their window (the ledger keeps totals, not time).
+    ...(budgetSpend.active && {
+      onCost: (caller, owned, usd) => budgetSpend.add(caller, owned, usd, clock()),
+    }),
     onOverflow: (metric, max) =>
       warnings.warn(
         `overflow|${metric}`,
@@ -109,6 +124,12 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       ),
   };
   let ledger = new CostLedger(clock(), ledgerBounds);
+  const spendSource = createBudgetSpendSource({
+    local: budgetSpend,
+    source: card.budgetsSource,
+    clock: () => clock(),
+    warn: (key, message) => warnings.warn(key, message),
+  });
   // Failed calls are among the ledger's calls but are not queries; the report counts them apart.
   let failedCalls = new FailedCallCounter();
   let recorded = false;
@@ -166,6 +187,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
         failedCalls = new FailedCallCounter();
         accrual.restart(clock());
       }
+      if (!shutDown) spendSource.start();
       if (bound !== undefined) return;
       if (!context.meterProviderIsReal) {
         bound = 'none';
@@ -237,10 +259,18 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     report() {
       const now = clock();
       accrual.accrue(now);
-      return buildReport(card, ledger.snapshot(), now, failedCalls.snapshot());
+      return buildReport(card, ledger.snapshot(), now, failedCalls.snapshot(), (name) =>
+        budgetSpend.window(name, now),
+      );
     },
     capacity() {
       return capacityTracker.current(clock());
+    },
+    budgetSpend(name) {
+      return spendSource.read(name, clock());
+    },
+    refreshBudgets() {
+      return spendSource.refresh();
     },
     async forceFlush() {
       accrual.accrue(clock());
@@ -249,6 +279,7 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     async shutdown() {
       accrual.accrue(clock());
       warnings.flushSuppressed();
+      spendSource.stop();
       shutDown = true;
     },
   };

@@ -1,4 +1,5 @@
 import { budgetStatuses } from '../internal/budgets/budget-status.js';
+import type { WindowSpend } from '../internal/budgets/budget-window.js';
 import { COST_COMPONENTS, type CostComponent, type LedgerSnapshot } from '../internal/ledger/ledger.js';
 import type { PriceCard } from '../price-card/types.js';
 import { recommend } from './recommendations.js';
@@ -12,12 +13,14 @@ const MONTH_S = 30 * 86_400;
  *
  * @param failed the failed LLM calls among the snapshot's calls (they are not queries); failures
  *   of a model the snapshot does not list count in the total only.
+ * @param windowSpend a budget's spend in its window at `nowMs` (calendar budgets report the current period).
  */
 export function buildReport(
   card: PriceCard,
   snap: LedgerSnapshot,
   nowMs: number,
   failed: readonly FailedLlmCalls[] = [],
+  windowSpend?: (budget: string) => WindowSpend | undefined,
 ): CostReport {
   const totalUsd = COST_COMPONENTS.reduce((sum, c) => sum + snap.byComponent[c], 0);
   const components = Object.fromEntries(
@@ -48,7 +51,9 @@ export function buildReport(
     unpriced: snap.unpriced,
     responseCache: { hits: snap.cacheHits, misses: snap.cacheMisses },
     recommendations: recommend(card, snap, components),
-    budgets: snap.costSeries ? budgetStatuses(card.budgets, snap.costSeries, snap.startedAtMs, nowMs) : [],
+    budgets: snap.costSeries
+      ? budgetStatuses(card.budgets, snap.costSeries, snap.startedAtMs, nowMs, windowSpend)
+      : [],
     priceCard: {
       checksum: card.checksum,
       catalogVersion: card.catalogVersion,

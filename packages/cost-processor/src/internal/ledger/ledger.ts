@@ -11,6 +11,11 @@ export interface LedgerBounds {
   maxNames?: number;
   /** Called once per metric (`cost`, `savings`, `unpriced`) when its first label set overflows. */
   onOverflow?(metric: 'cost' | 'savings' | 'unpriced', max: number): void;
+  /**
+   * Called with every dollar added to `burnrate.cost.usd` and its series' attributes (`owned` set
+   * on the split hot path): budgets count their spend in their window from it.
+   */
+  onCost?(caller: Attributes, owned: Attributes | undefined, usd: number): void;
 }
 
 /** The name the report gives what was folded past {@link LedgerBounds.maxNames}. */
@@ -127,6 +132,7 @@ export class CostLedger {
   readonly #savings: SeriesMap;
   readonly #unpricedSeries: SeriesMap;
   readonly #maxNames: number;
+  readonly #onCost: LedgerBounds['onCost'];
   readonly #byComponent = new Map<CostComponent, number>();
   readonly #bySource = new Map<PriceSource, number>();
   readonly #savingsByStrategy = new Map<string, number>();
@@ -156,6 +162,7 @@ export class CostLedger {
     this.#savings = new SeriesMap(LLM_SAVINGS_KEYS, max, overflow('savings'));
     this.#unpricedSeries = new SeriesMap([], max, overflow('unpriced'));
     this.#maxNames = bounds.maxNames ?? 1000;
+    this.#onCost = bounds.onCost;
   }
 
   /** Adds dollars to a `burnrate.cost.usd` series. */
@@ -163,6 +170,7 @@ export class CostLedger {
     if (!(usd > 0)) return;
     this.#cost.add(attributes, usd);
     this.#countCost(component, source, usd);
+    this.#onCost?.(attributes, undefined, usd);
   }
 
   /**
@@ -182,6 +190,7 @@ export class CostLedger {
     if (!(usd > 0)) return;
     this.#cost.addSplit(caller, callerKey, owned, usd);
     this.#countCost(component, source, usd);
+    this.#onCost?.(caller, owned.attributes, usd);
   }
 
   /** The caller half of a cost series key, or undefined when `caller` sets a key of {@link LLM_COST_KEYS}. */
