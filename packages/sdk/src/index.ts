@@ -29,6 +29,23 @@ export {
   OVERFLOW_VALUE,
   REDACTED_VALUE,
 } from './attributes/cardinality-guard.js';
+export {
+  BEDROCK_MIDDLEWARE_NAME,
+  BEDROCK_PROVIDER,
+  type BedrockClientLike,
+  bedrockErrorType,
+  type InstrumentBedrockOptions,
+  instrumentBedrock,
+} from './bedrock/instrument-bedrock.js';
+export { type BedrockModel, resolveBedrockModel } from './bedrock/model-id.js';
+export {
+  type InvokeStreamUsage,
+  invokeStreamReader,
+  normalizeBedrockUsage,
+  normalizeInvocationMetrics,
+  normalizeInvokeBody,
+  normalizeTokenCountHeaders,
+} from './bedrock/normalize-usage.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
 export { BurnrateError } from './errors.js';
 export { GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
