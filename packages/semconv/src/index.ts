@@ -18,7 +18,6 @@ export {
 } from './metric-specs.js';
 export { ATTR, COST_METRIC, METRIC } from './names.js';
 export { formatDuration, parseDuration } from './prometheus/durations.js';
-export { ENGINE_SERIES, type EngineSeries } from './prometheus/engine-series.js';
 export { LABEL, labelName, PROM, prometheusName, RECORDING_RULE } from './prometheus/names.js';
 export {
   formatNumber,
@@ -28,3 +27,11 @@ export {
   roundSignificant,
   selector,
 } from './prometheus/promql.js';
+export {
+  ENGINE_METRICS,
+  type EngineMetrics,
+  type EngineName,
+  type EnginePhaseSeconds,
+  type EngineSeries,
+  GPU_UTILIZATION_SERIES,
+} from './prometheus/serving-engines.js';
