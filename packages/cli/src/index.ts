@@ -8,6 +8,16 @@ export { globPattern, type Matcher, matches, selector } from '@burnrate/semconv'
 export { type CapacityOptions, type CapacityPlan, runCapacity } from './commands/capacity.js';
 export { type CardSummary, type CheckOptions, runCheck, summarizeCard } from './commands/check.js';
 export {
+  type CompareOptions,
+  type CompareOutput,
+  DEFAULT_COMPARE_WINDOW,
+  formatComparison,
+  type ObservedApiModel,
+  type ObservedDeployment,
+  type PerDeployment,
+  runCompare,
+} from './commands/compare.js';
+export {
   type PriceOptions,
   type PriceOutput,
   preciseUsd,

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { addCapacityCommand } from './commands/capacity.js';
 import { addCheckCommand } from './commands/check.js';
+import { addCompareCommand } from './commands/compare.js';
 import { addPriceCommand } from './commands/price.js';
 import { addReportCommand } from './commands/report.js';
 import { addRulesCommand } from './commands/rules.js';
@@ -33,6 +34,7 @@ export function createProgram(io: CliIo): Command {
     );
   addReportCommand(program, io);
   addCapacityCommand(program, io);
+  addCompareCommand(program, io);
   addPriceCommand(program, io);
   addRulesCommand(program, io);
   addCheckCommand(program, io);

@@ -73,12 +73,12 @@ describe('compare: two deployments', () => {
     const byMetric = Object.fromEntries(rows.map((r) => [r.metric, r]));
     expect(byMetric['cost_usd_per_day']?.before).toBeCloseTo(2 * L4 * 24, 9);
     expect(byMetric['cost_usd_per_day']?.after).toBeCloseTo(L4 * 24, 9);
-    expect(byMetric['cost_usd_per_day']?.saving).toBeCloseTo(0.5, 12);
+    expect(byMetric['cost_usd_per_day']?.change).toBeCloseTo(-0.5, 12);
     expect(byMetric['latency_s']).toEqual({
       metric: 'latency_s',
       before: 1.2,
       after: 0.9,
-      saving: (1.2 - 0.9) / 1.2,
+      change: (0.9 - 1.2) / 1.2,
     });
     // Throughput: batch × utilization ÷ latency queries/s per instance.
     expect(byMetric['throughput_qps_per_instance']?.before).toBeCloseTo((8 * 0.7) / 1.2, 12);

@@ -118,8 +118,8 @@ export interface BeforeAfterRow {
     | 'cost_usd_per_query';
   before: number;
   after: number;
-  /** (before − after) ÷ before: the saving (negative: worse). Null when before is 0. */
-  saving: number | null;
+  /** (after − before) ÷ before: −0.5 is half the cost (or latency); +0.33 a third more throughput. Null when before is 0. */
+  change: number | null;
 }
 
 /** The result of {@link compare}. */
@@ -254,7 +254,7 @@ function beforeAfter(a: CandidateCost, b: CandidateCost): BeforeAfterRow[] {
     metric,
     before,
     after,
-    saving: before === 0 ? null : (before - after) / before,
+    change: before === 0 ? null : (after - before) / before,
   });
   return [
     row('cost_usd_per_day', a.usdPerHour * 24, b.usdPerHour * 24),
