@@ -10,17 +10,11 @@ import {
   parseFaultSpec,
   splitModel,
 } from './faults.js';
-import {
-  errorBodyFor,
-  errorHeadersFor,
-  HttpError,
-  invalidRequest,
-  isRecord,
-  readJson,
-  sendJson,
-} from './http.js';
+import { errorBodyFor, errorHeadersFor, HttpError, invalidRequest, isRecord, sendJson } from './http.js';
 import type { Ledger, RequestOutcome, Usage } from './ledger.js';
 import type { PromptCache } from './prompt-cache.js';
+import { readRequestBody } from './request-body.js';
+import type { BackgroundResponses } from './routes/background-responses.js';
 import { cutConnection, type Frame, pause, sendStream, watchAbort } from './sse.js';
 
 /** Response pacing. */
@@ -43,6 +37,8 @@ export interface SimulatorContext {
   signal: AbortSignal;
   /** A new id with a prefix, unique within the instance (`chatcmpl-sim000001`). */
   nextId(prefix: string): string;
+  /** Background responses (`background: true`) until they are retrieved finished. */
+  background: BackgroundResponses;
 }
 
 /** One API request after the preamble: body parsed, model and faults known. */
@@ -75,7 +71,8 @@ export async function beginRequest(
   /** The model named in the URL (Gemini, Bedrock), used when the body names none. */
   urlModel?: string,
 ): Promise<RequestScope | undefined> {
-  const body = await readJson(req);
+  // JSON, or multipart for image edits and audio uploads.
+  const body = await readRequestBody(req);
   if (!isRecord(body)) throw invalidRequest('The request body must be a JSON object.');
   const rawModel = typeof body['model'] === 'string' ? body['model'] : urlModel;
   if (typeof rawModel !== 'string' || rawModel === '') {

@@ -33,10 +33,39 @@ export interface Usage {
   reasoning: number;
   /** Input tokens of embeddings calls (also counted in `input`). */
   embeddings: number;
+  /** Usage in units other than tokens (images, audio, speech, built-in tools); absent when none. */
+  units?: UnitCounts;
 }
 
-/** Sums of {@link Usage} plus the number of requests summed. */
-export interface TokenTally extends Usage {
+/**
+ * Non-token units of a request, as the real API bills them: images made, seconds of input audio,
+ * characters of speech input, built-in tool calls by tool type, code-interpreter containers.
+ */
+export interface UnitCounts {
+  images?: number;
+  audio_seconds?: number;
+  characters?: number;
+  tool_calls?: Record<string, number>;
+  containers?: number;
+}
+
+/** Adds `b` into `a` (a new object when `a` is undefined). */
+export function addUnits(a: UnitCounts | undefined, b: UnitCounts): UnitCounts {
+  const out: UnitCounts = a ?? {};
+  for (const key of ['images', 'audio_seconds', 'characters', 'containers'] as const) {
+    const v = b[key];
+    if (v !== undefined) out[key] = (out[key] ?? 0) + v;
+  }
+  if (b.tool_calls !== undefined) {
+    const calls = out.tool_calls ?? {};
+    for (const [tool, n] of Object.entries(b.tool_calls)) calls[tool] = (calls[tool] ?? 0) + n;
+    out.tool_calls = calls;
+  }
+  return out;
+}
+
+/** Sums of {@link Usage}'s token counts plus the number of requests summed. */
+export interface TokenTally extends Omit<Usage, 'units'> {
   requests: number;
 }
 
@@ -45,6 +74,8 @@ export interface LedgerView {
   /** Keyed by the requested model name, fault suffix removed. */
   models: Record<string, TokenTally>;
   totals: TokenTally;
+  /** Sums of {@link Usage.units}, per model (only models with units) and in total. */
+  units: { models: Record<string, UnitCounts>; totals: UnitCounts };
 }
 
 /** What became of a request. `bad_body`: served with HTTP 200, but its body did not parse (`bad-json`). */
@@ -95,7 +126,7 @@ export function emptyTally(): TokenTally {
 }
 
 function emptyView(): LedgerView {
-  return { models: {}, totals: emptyTally() };
+  return { models: {}, totals: emptyTally(), units: { models: {}, totals: {} } };
 }
 
 function add(view: LedgerView, model: string, usage: Usage): void {
@@ -109,6 +140,10 @@ function add(view: LedgerView, model: string, usage: Usage): void {
     target.output += usage.output;
     target.reasoning += usage.reasoning;
     target.embeddings += usage.embeddings;
+  }
+  if (usage.units !== undefined) {
+    view.units.models[model] = addUnits(view.units.models[model], usage.units);
+    addUnits(view.units.totals, usage.units);
   }
 }
 
@@ -145,6 +180,14 @@ export class Ledger {
       state.requests.shift();
       state.requestsDropped += 1;
     }
+  }
+
+  /**
+   * Adds usage to `reported` only: usage the client sees on a later request than the one that was
+   * served (a background response's usage, returned by `GET /v1/responses/{id}` once it finished).
+   */
+  reportLater(model: string, usage: Usage): void {
+    add(this.#state.reported, model, usage);
   }
 
   /** A deep copy of the ledger. */

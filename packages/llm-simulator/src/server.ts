@@ -8,14 +8,22 @@ import { errorBodyFor, errorHeadersFor, HttpError, sendJson } from './http.js';
 import { Ledger, type LedgerSnapshot } from './ledger.js';
 import { listModels } from './models.js';
 import { PromptCache } from './prompt-cache.js';
+import { audioTextRoute, handleSpeech } from './routes/audio.js';
+import {
+  BackgroundResponses,
+  handleRetrieveResponse,
+  RETRIEVE_PATTERN,
+} from './routes/background-responses.js';
 import { bedrockModelFromMatch, bedrockPattern } from './routes/bedrock-common.js';
 import { handleConverse, handleConverseStream } from './routes/bedrock-converse.js';
 import { handleInvokeModel, handleInvokeModelStream } from './routes/bedrock-invoke.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
+import { handleCompact } from './routes/compact.js';
 import { handleEmbeddings } from './routes/embeddings.js';
 import { GEMINI_PATH, geminiPathModel } from './routes/gemini-content.js';
 import { handleGeminiBatchEmbed, handleGeminiEmbed } from './routes/gemini-embed.js';
 import { handleGeminiGenerate, handleGeminiStream } from './routes/gemini-generate.js';
+import { imagesRoute } from './routes/images.js';
 import { handleMessages } from './routes/messages.js';
 import { handleFimCompletions } from './routes/mistral-fim.js';
 import { handleResponses } from './routes/responses.js';
@@ -68,6 +76,8 @@ type Route = (
 interface PatternRoute {
   pattern: RegExp;
   route: Route;
+  /** The HTTP method it serves. Default POST. */
+  method?: 'GET' | 'POST';
   model?: (match: RegExpMatchArray) => string;
 }
 
@@ -96,6 +106,8 @@ const PATTERN_ROUTES: readonly PatternRoute[] = [
     model: bedrockModelFromMatch,
   },
   { pattern: GEMINI_PATH, route: geminiRoute, model: geminiPathModel },
+  // The stored response names its model; the placeholder only gets the request past the preamble.
+  { pattern: RETRIEVE_PATTERN, route: handleRetrieveResponse, method: 'GET', model: () => 'retrieve' },
 ];
 
 const API_ROUTES: Readonly<Record<string, Route>> = {
@@ -104,6 +116,13 @@ const API_ROUTES: Readonly<Record<string, Route>> = {
   '/embeddings': handleEmbeddings,
   '/messages': handleMessages,
   '/fim/completions': handleFimCompletions,
+  '/responses/compact': handleCompact,
+  '/images/generations': imagesRoute('generation'),
+  '/images/edits': imagesRoute('edit'),
+  '/images/variations': imagesRoute('variation'),
+  '/audio/speech': handleSpeech,
+  '/audio/transcriptions': audioTextRoute('transcribe'),
+  '/audio/translations': audioTextRoute('translate'),
 };
 
 /** Route path without the `/v1` prefix (both `/v1/x` and `/x` are served) and without a query. */
@@ -136,8 +155,9 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
   }
   let route = method === 'POST' ? API_ROUTES[path] : undefined;
   let urlModel: string | undefined;
-  if (route === undefined && method === 'POST') {
+  if (route === undefined && (method === 'POST' || method === 'GET')) {
     for (const candidate of PATTERN_ROUTES) {
+      if ((candidate.method ?? 'POST') !== method) continue;
       const match = endpoint.match(candidate.pattern);
       if (match === null) continue;
       route = candidate.route;
@@ -206,6 +226,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     signal: closing.signal,
     nextId: (prefix) => `${prefix}sim${(++counter).toString().padStart(6, '0')}`,
+    background: new BackgroundResponses(),
   };
   const server = createServer((req, res) => {
     void handle(ctx, req, res);

@@ -13,6 +13,8 @@ import type { Usage } from '../ledger.js';
 import { isReasoningModel, responseModel } from '../models.js';
 import { eventFrame, type Frame } from '../sse.js';
 import { encodePrompt, responsesInputMessages } from '../tokenizer.js';
+import { sendQueued } from './background-responses.js';
+import { builtInToolItems } from './built-in-tools.js';
 
 /** The responses-API `usage` object for a usage. */
 export function responsesUsage(usage: Usage): Record<string, unknown> {
@@ -74,8 +76,12 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
     role: 'assistant',
     content,
   });
+  // Built-in tool calls (web search, file search, code interpreter) come before the message.
+  const tools = builtInToolItems(body['tools'], ctx.nextId);
+  if (tools.units !== undefined) usage.units = tools.units;
   const finalOutput = [
     ...(reasoningItem ? [reasoningItem] : []),
+    ...tools.items,
     message('completed', [textPart(plan.text)]),
   ];
   const createdAt = nowSeconds();
@@ -84,7 +90,7 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
     object: 'response',
     created_at: createdAt,
     status,
-    background: false,
+    background: body['background'] === true,
     error: null,
     incomplete_details: null,
     instructions: typeof body['instructions'] === 'string' ? body['instructions'] : null,
@@ -109,6 +115,10 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
     metadata: isRecord(body['metadata']) ? body['metadata'] : {},
   });
 
+  if (!stream && body['background'] === true) {
+    sendQueued(ctx, scope, responseId, response('completed', finalOutput, responsesUsage(usage)), usage);
+    return;
+  }
   if (!stream) {
     await sendUsageBody(ctx, scope, response('completed', finalOutput, responsesUsage(usage)), usage);
     return;
@@ -124,11 +134,16 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
   };
   emit('response.created', { response: response('in_progress', [], null) });
   emit('response.in_progress', { response: response('in_progress', [], null) });
-  const messageIndex = reasoningItem ? 1 : 0;
+  const messageIndex = finalOutput.length - 1;
   if (reasoningItem) {
     emit('response.output_item.added', { output_index: 0, item: reasoningItem });
     emit('response.output_item.done', { output_index: 0, item: reasoningItem });
   }
+  tools.items.forEach((item, i) => {
+    const index = (reasoningItem ? 1 : 0) + i;
+    emit('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress' } });
+    emit('response.output_item.done', { output_index: index, item });
+  });
   const at = { item_id: messageId, output_index: messageIndex, content_index: 0 };
   emit('response.output_item.added', { output_index: messageIndex, item: message('in_progress', []) });
   emit('response.content_part.added', { ...at, part: textPart('') });
