@@ -30,6 +30,7 @@ export {
   REDACTED_VALUE,
 } from './attributes/cardinality-guard.js';
 export {
+  BEDROCK_ABORT_ERROR_TYPE,
   BEDROCK_MIDDLEWARE_NAME,
   BEDROCK_PROVIDER,
   type BedrockClientLike,
@@ -48,6 +49,12 @@ export {
 } from './bedrock/normalize-usage.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
 export { BurnrateError } from './errors.js';
+export {
+  type GoogleGenAILike,
+  type InstrumentGoogleGenAIOptions,
+  instrumentGoogleGenAI,
+} from './google/instrument-google-genai.js';
+export { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from './google/normalize-usage.js';
 export { GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
 export {
   type GpuSample,
@@ -59,7 +66,19 @@ export {
   parseNvidiaSmiList,
   startNvidiaSmiSampler,
 } from './gpu/nvidia-smi-sampler.js';
+export {
+  BurnrateCallbackHandler,
+  type BurnrateCallbackHandlerOptions,
+} from './langchain/burnrate-callback-handler.js';
+export { normalizeLangChainUsage } from './langchain/normalize-usage.js';
+export { langChainProviderName } from './langchain/provider-name.js';
 export { type BurnrateLogger, createStderrLogger } from './logger.js';
+export {
+  type InstrumentMistralOptions,
+  instrumentMistral,
+  type MistralLike,
+} from './mistral/instrument-mistral.js';
+export { normalizeMistralUsage } from './mistral/normalize-usage.js';
 export {
   type InstrumentOpenAIOptions,
   instrumentOpenAI,

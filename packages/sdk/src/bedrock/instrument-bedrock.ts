@@ -36,7 +36,12 @@ type Handler = (args: { input?: unknown }) => Promise<{ output?: unknown; respon
 interface HandlerContext {
   commandName?: string;
   endpointV2?: { url?: URL };
+  /** Where recent clients keep the call's `abortSignal` (absent in older ones). */
+  __smithy_context?: { abortSignal?: { aborted?: boolean } };
 }
+
+/** `error.type` of a call the caller aborted: the name of the error the AWS SDK throws for it. */
+export const BEDROCK_ABORT_ERROR_TYPE = 'AbortError';
 
 /** The parts of an `@aws-sdk/client-bedrock-runtime` client this wrapper touches (structural: no import). */
 export interface BedrockClientLike {
@@ -171,7 +176,9 @@ function baseEnd(start: CallStart): CallEnd {
 
 function finishFailed(start: CallStart, context: HandlerContext, err: unknown, ctx: WrapContext): void {
   const end = baseEnd(start);
-  end.errorType = bedrockErrorType(err);
+  end.errorType = context?.__smithy_context?.abortSignal?.aborted
+    ? BEDROCK_ABORT_ERROR_TYPE
+    : bedrockErrorType(err);
   // A service error after a success status cannot happen outside a stream; anything thrown here
   // (4xx/5xx after retries, connection failure, abort before the response) was not billed.
   end.served = false;
@@ -211,7 +218,8 @@ function observe(
   } else {
     const key = operation === 'converse-stream' ? 'stream' : 'body';
     const read = operation === 'converse-stream' ? converseStreamReader() : invokeChunkReader();
-    if (!observeEventStream(output[key], read, end, call, ctx)) finishCall(ctx.recorder, call, end);
+    const aborted = (): boolean => context?.__smithy_context?.abortSignal?.aborted === true;
+    if (!observeEventStream(output[key], read, end, call, ctx, aborted)) finishCall(ctx.recorder, call, end);
   }
 }
 
@@ -265,6 +273,7 @@ function observeEventStream(
   end: CallEnd,
   start: CallStart,
   ctx: WrapContext,
+  aborted: () => boolean,
 ): boolean {
   const s = stream as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown> } | undefined;
   const factory = s?.[Symbol.asyncIterator];
@@ -276,9 +285,10 @@ function observeEventStream(
     finished = true;
     safely('recording a stream', () => {
       if (err !== undefined) {
-        end.errorType = bedrockErrorType(err);
+        // A mid-stream abort surfaces as the socket's `Error: aborted` (ECONNRESET); the signal tells.
+        end.errorType = aborted() ? BEDROCK_ABORT_ERROR_TYPE : bedrockErrorType(err);
         // An abort keeps the usage seen; with only Anthropic's provisional count, that, as estimated.
-        if (!seen.usage && seen.partial && end.errorType === 'AbortError') {
+        if (!seen.usage && seen.partial && end.errorType === BEDROCK_ABORT_ERROR_TYPE) {
           end.usage = seen.partial;
           end.usageSource = 'estimated';
         }
