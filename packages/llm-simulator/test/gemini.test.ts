@@ -59,7 +59,7 @@ describe('Gemini REST: generateContent', () => {
       contents: [user('Think first.')],
       generationConfig: { maxOutputTokens: 40 },
     });
-    const u: Json = (await res.json()).usageMetadata;
+    const u: Json = ((await res.json()) as Json).usageMetadata;
     expect(u.thoughtsTokenCount).toBe(20);
     expect(u.candidatesTokenCount).toBe(20);
     expect(u.totalTokenCount).toBe(u.promptTokenCount + 40);
@@ -71,7 +71,7 @@ describe('Gemini REST: generateContent', () => {
       contents: [user('No thinking.')],
       generationConfig: { maxOutputTokens: 12, thinkingConfig: { thinkingBudget: 0 } },
     });
-    const u: Json = (await res.json()).usageMetadata;
+    const u: Json = ((await res.json()) as Json).usageMetadata;
     expect(u.thoughtsTokenCount).toBeUndefined();
     expect(u.candidatesTokenCount).toBe(12);
   });
@@ -79,8 +79,8 @@ describe('Gemini REST: generateContent', () => {
   it('reports a repeated long prompt as cachedContentTokenCount inside promptTokenCount', async () => {
     const contents = [user(longText(200))];
     await post('/v1beta/models/gemini-2.5-pro:generateContent', { contents });
-    const u: Json = (await (await post('/v1beta/models/gemini-2.5-pro:generateContent', { contents })).json())
-      .usageMetadata;
+    const res = await post('/v1beta/models/gemini-2.5-pro:generateContent', { contents });
+    const u: Json = ((await res.json()) as Json).usageMetadata;
     expect(u.cachedContentTokenCount).toBeGreaterThanOrEqual(1024);
     expect(u.cachedContentTokenCount % 128).toBe(0);
     expect(u.cachedContentTokenCount).toBeLessThanOrEqual(u.promptTokenCount);
@@ -93,7 +93,7 @@ describe('Gemini REST: generateContent', () => {
       contents: [user('Search the web.')],
       tools: [{ googleSearch: {} }],
     });
-    const u: Json = (await res.json()).usageMetadata;
+    const u: Json = ((await res.json()) as Json).usageMetadata;
     expect(u.toolUsePromptTokenCount).toBe(64);
     expect(u.totalTokenCount).toBe(u.promptTokenCount + 64 + u.candidatesTokenCount);
     expect(sim.ledger().served.totals.input).toBe(u.promptTokenCount + 64);

@@ -1,0 +1,186 @@
+import type { CallerAttributes } from '../attributes/attribute-context.js';
+import type { UsageRecorder } from '../recorder/usage-recorder.js';
+import { safely } from '../safe.js';
+import { type CallEnd, type CallStart, finishCall } from '../wrap/call-observer.js';
+import { errorTypeOf } from '../wrap/error-type.js';
+import { WRAPPED } from '../wrap/instrumented-mark.js';
+import { observeReadableInPlace, type StreamOutcome } from '../wrap/iterator-observer.js';
+import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
+import { normalizeMistralUsage } from './normalize-usage.js';
+
+/** Options of {@link instrumentMistral}. */
+export interface InstrumentMistralOptions {
+  /** The recorder that receives each call's usage. Required. */
+  recorder: UsageRecorder;
+  /** Attributes on every call of this client (e.g. `{ feature: 'chat' }`); allowed past the guard. Default: none. */
+  attributes?: CallerAttributes;
+  /** `gen_ai.provider.name` for this client. Default: `mistral_ai` (the client only speaks Mistral's API). */
+  providerName?: string;
+}
+
+/** The parts of a `@mistralai/mistralai` client (`new Mistral(...)`) this wrapper touches. */
+export interface MistralLike {
+  _baseURL?: URL | string | null;
+  chat?: object;
+  fim?: object;
+  embeddings?: object;
+}
+
+type Method = ((this: unknown, request: unknown, options?: unknown) => Promise<unknown>) & {
+  [WRAPPED]?: true;
+};
+
+interface WrapContext {
+  recorder: UsageRecorder;
+  attributes: CallerAttributes;
+  server: ServerIdentity;
+}
+
+interface MethodSpec {
+  resource: 'chat' | 'fim' | 'embeddings';
+  method: string;
+  operation: string;
+  streaming: boolean;
+}
+
+/** What is metered: chat (and its structured-output helpers, which call the API themselves), FIM, embeddings. */
+const METHODS: readonly MethodSpec[] = [
+  { resource: 'chat', method: 'complete', operation: 'chat', streaming: false },
+  { resource: 'chat', method: 'parse', operation: 'chat', streaming: false },
+  { resource: 'chat', method: 'stream', operation: 'chat', streaming: true },
+  { resource: 'chat', method: 'parseStream', operation: 'chat', streaming: true },
+  { resource: 'fim', method: 'complete', operation: 'text_completion', streaming: false },
+  { resource: 'fim', method: 'stream', operation: 'text_completion', streaming: true },
+  { resource: 'embeddings', method: 'create', operation: 'embeddings', streaming: false },
+];
+
+/**
+ * Instruments a `@mistralai/mistralai` client in place and returns the same client:
+ * `chat.complete`, `chat.stream` (and `chat.parse`, `chat.parseStream`), `fim.complete`,
+ * `fim.stream` and `embeddings.create` record usage on each call. The methods are wrapped on the
+ * client's resource instances (`client.chat`, ...), never on a prototype. Mistral's usage is
+ * normalized once, by {@link normalizeMistralUsage}. Results, errors (`SDKError` on a 429, the
+ * client's own classes for aborts and timeouts) and streams — event streams of `{ data: chunk }`,
+ * whose last chunk carries the usage — behave as without burnrate; telemetry failures go to the diag
+ * logger, never to the caller. Instrumenting the same client twice does nothing the second time.
+ */
+export function instrumentMistral<T extends object>(client: T, options: InstrumentMistralOptions): T {
+  if (!options?.recorder || typeof options.recorder.recordLlm !== 'function') {
+    throw new TypeError(
+      'instrumentMistral: options.recorder is required; create one with createUsageRecorder()',
+    );
+  }
+  const c = client as MistralLike;
+  const server = identifyServer(c._baseURL ? String(c._baseURL) : undefined);
+  server.provider = options.providerName ?? 'mistral_ai';
+  const ctx: WrapContext = { recorder: options.recorder, attributes: options.attributes ?? {}, server };
+  if (options.attributes) options.recorder.allowAttributes(Object.keys(options.attributes));
+  for (const spec of METHODS) {
+    // The resources are lazy getters that cache one instance per client: reading one creates it.
+    const resource = safely('reading a client resource', () => c[spec.resource]);
+    if (resource && typeof resource === 'object') wrap(resource as Record<string, unknown>, spec, ctx);
+  }
+  return client;
+}
+
+function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapContext): void {
+  const original = resource[spec.method] as Method | undefined;
+  if (typeof original !== 'function' || original[WRAPPED]) return;
+  const wrapped: Method = function (this: unknown, request: unknown, options?: unknown): Promise<unknown> {
+    const start = safely('preparing a call', () => prepare(request, spec, ctx));
+    const result = original.call(this, request, options);
+    if (!start || !result || typeof result.then !== 'function') return result;
+    return result.then(
+      (value) => {
+        safely('reading a response', () => observe(value, start, ctx));
+        return value;
+      },
+      (err: unknown) => {
+        safely('recording a failed call', () =>
+          finishCall(ctx.recorder, start, { errorType: callErrorType(err), served: servedDespite(err) }),
+        );
+        throw err;
+      },
+    );
+  };
+  wrapped[WRAPPED] = true;
+  resource[spec.method] = wrapped;
+}
+
+function prepare(request: unknown, spec: MethodSpec, ctx: WrapContext): CallStart {
+  const r = (request ?? {}) as { model?: unknown };
+  return {
+    operation: spec.operation,
+    requestModel: typeof r.model === 'string' ? r.model : 'unknown',
+    streaming: spec.streaming,
+    startMs: ctx.recorder.clock.now(),
+    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    server: ctx.server,
+  };
+}
+
+function observe(value: unknown, start: CallStart, ctx: WrapContext): void {
+  if (start.streaming) {
+    if (!observeStream(value, start, ctx)) finishCall(ctx.recorder, start, {});
+    return;
+  }
+  const end: CallEnd = {};
+  const r = value as { usage?: unknown; model?: unknown } | null;
+  if (r && typeof r === 'object') {
+    if (typeof r.model === 'string') end.responseModel = r.model;
+    const usage = normalizeMistralUsage(r.usage);
+    if (usage) end.usage = usage;
+  }
+  finishCall(ctx.recorder, start, end);
+}
+
+/**
+ * Observes an event stream in place. Mistral sends the usage once, on the last chunk (the one with a
+ * `finishReason`), without any option; a stream cut off, aborted or stopped before it records
+ * `usage: missing`, never a partial number.
+ */
+function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boolean {
+  const end: CallEnd = {};
+  return observeReadableInPlace(stream, {
+    item(event) {
+      if (end.firstChunkMs === undefined) end.firstChunkMs = ctx.recorder.clock.now();
+      const chunk = (event as { data?: unknown } | null)?.data as
+        | { usage?: unknown; model?: unknown }
+        | undefined;
+      if (!chunk || typeof chunk !== 'object') return;
+      if (typeof chunk.model === 'string') end.responseModel = chunk.model;
+      const usage = normalizeMistralUsage(chunk.usage);
+      if (usage) end.usage = usage;
+    },
+    end(outcome: StreamOutcome) {
+      if (outcome.error !== undefined) end.errorType = callErrorType(outcome.error);
+      finishCall(ctx.recorder, start, end);
+    },
+  });
+}
+
+/**
+ * `error.type` of a failed call: the client's error class (`SDKError` for HTTP errors,
+ * `RequestAbortedError`, `RequestTimeoutError`, `ConnectionError`), or `AbortError` for a stream
+ * aborted while it was read (the body's reader throws a `DOMException` named so).
+ */
+function callErrorType(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === 'AbortError') return 'AbortError';
+  return errorTypeOf(err);
+}
+
+/**
+ * Whether a failed call was still served: a success response whose body the client could not
+ * validate (`ResponseValidationError` with a 2xx status). HTTP errors, connection failures, aborts
+ * and timeouts before the response were not.
+ */
+function servedDespite(err: unknown): boolean {
+  const e = err as { name?: unknown; statusCode?: unknown } | null;
+  return (
+    e?.name === 'ResponseValidationError' &&
+    typeof e.statusCode === 'number' &&
+    e.statusCode >= 200 &&
+    e.statusCode < 300
+  );
+}
