@@ -82,17 +82,19 @@ interface FleetValue {
 }
 
 /**
- * The PromQL the fleet source sends for a budget: spend in the scope over `rangeMs` before the
- * query's time, `increase()` of burnrate's cost counter summed over every replica, plus the first
- * sample of each series that began inside the range (`increase()` counts only what a series gained
- * between two samples, so a replica's spend before its first scrape would be lost).
+ * The PromQL the fleet source sends for a budget: spend in the scope over the `rangeMs` before the
+ * query's time, summed over every replica. A series that already existed when the range began
+ * counts its `increase()` (counter resets handled; Prometheus extrapolates to the range's edges,
+ * which can only overstate); a series that began inside the range (a replica, model or tenant new
+ * since the window started) counts its highest value, which is exactly its spend: `increase()`
+ * would lose what it spent before its first scrape and guess the rest.
  */
 export function fleetSpendQuery(budget: Pick<Budget, 'scope'>, rangeMs: number): string {
   const series = selector(PROM.cost, budget.scope);
   const range = `${Math.max(1000, Math.ceil(rangeMs))}ms`;
   return (
-    `(sum(increase(${series}[${range}])) or vector(0))` +
-    ` + (sum(min_over_time(${series}[${range}]) unless ${series} offset ${range}) or vector(0))`
+    `(sum(increase(${series}[${range}]) and ${series} offset ${range}) or vector(0))` +
+    ` + (sum(max_over_time(${series}[${range}]) unless ${series} offset ${range}) or vector(0))`
   );
 }
 
