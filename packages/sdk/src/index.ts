@@ -55,13 +55,7 @@ export {
   instrumentGoogleGenAI,
 } from './google/instrument-google-genai.js';
 export { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from './google/normalize-usage.js';
-export {
-  type GoogleGenAILike,
-  type InstrumentGoogleGenAIOptions,
-  instrumentGoogleGenAI,
-} from './google/instrument-google-genai.js';
-export { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from './google/normalize-usage.js';
-export { GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
+export { type EnergyOptions, GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
 export {
   type GpuSample,
   type MigDevice,
@@ -79,12 +73,6 @@ export {
 export { normalizeLangChainUsage } from './langchain/normalize-usage.js';
 export { langChainProviderName } from './langchain/provider-name.js';
 export { type BurnrateLogger, createStderrLogger } from './logger.js';
-export {
-  type InstrumentMistralOptions,
-  instrumentMistral,
-  type MistralLike,
-} from './mistral/instrument-mistral.js';
-export { normalizeMistralUsage } from './mistral/normalize-usage.js';
 export {
   type InstrumentMistralOptions,
   instrumentMistral,

@@ -241,10 +241,11 @@ function observe(result: unknown, kind: Kind, plan: Plan, ctx: WrapContext): unk
 }
 
 const readChatLike: ChunkReader = (item, end) => {
-  const d = item as { usage?: unknown; model?: unknown; service_tier?: unknown } | undefined;
+  const d = item as { id?: unknown; usage?: unknown; model?: unknown; service_tier?: unknown } | undefined;
   if (!d || typeof d !== 'object') return;
   const usage = normalizeOpenAIUsage(d.usage);
   if (usage) end.usage = usage;
+  if (typeof d.id === 'string') end.responseId = d.id;
   if (typeof d.model === 'string') end.responseModel = d.model;
   if (typeof d.service_tier === 'string') end.serviceTier = d.service_tier;
 };

@@ -5,6 +5,7 @@ import type { LlmCall, UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { errorTypeOf } from './error-type.js';
 import type { ServerIdentity } from './provider-name.js';
+import { noteRecordedCall } from './recorded-calls.js';
 import { type ChunkReader, observeStream } from './stream-observer.js';
 
 /** What the wrapper knows when a call starts. */
@@ -45,6 +46,10 @@ export interface CallEnd {
    * when `responses.retrieve` returns it finished). Nothing is recorded for this one unless usage arrived.
    */
   deferred?: boolean | undefined;
+  /** The provider's response id (`chatcmpl-…`, `resp_…`): an outer layer that hears of the call later skips it. */
+  responseId?: string | undefined;
+  /** The error the call failed with, for the same purpose. */
+  error?: unknown;
 }
 
 const ZERO: TokenUsage = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
@@ -82,6 +87,9 @@ export function finishCall(recorder: UsageRecorder, start: CallStart, end: CallE
   if (start.callId !== undefined) call.callId = start.callId;
   if (start.decisionAttributes !== undefined) call.decisionAttributes = start.decisionAttributes;
   recorder.recordLlm(call);
+  if (end.responseId !== undefined || end.error !== undefined) {
+    noteRecordedCall(recorder, end.responseId, end.error);
+  }
 }
 
 /** How to read one call's result: a whole response, or the items of a stream. */
@@ -128,7 +136,9 @@ export function observeApiCall(
   // promise: no success response, so the call was not served. Observing it does not read the body,
   // so `asResponse()` still gets it untouched.
   p.responsePromise?.then(undefined, (err: unknown) =>
-    safely('recording a failed call', () => finish({ errorType: errorTypeOf(err), served: false })),
+    safely('recording a failed call', () =>
+      finish({ errorType: errorTypeOf(err), served: false, error: err }),
+    ),
   );
   // A 200 whose body does not parse (truncated or invalid JSON) rejects in the client's parser,
   // before any transform runs: observed here, on this promise only (the caller gets the derived one),
