@@ -1,0 +1,255 @@
+import { ATTR, COST_METRIC, METRIC } from '@burnrate/semconv';
+import { SDKError } from '@mistralai/mistralai/models/errors';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeMistralUsage } from '../../src/index.js';
+import { points, throwingProcessor, total } from '../helpers/metrics.js';
+import { type MistralFixture, mistralFixture, publishedUsd } from './mistral-fixture.js';
+
+let f: MistralFixture | undefined;
+afterEach(async () => {
+  await f?.close();
+  f = undefined;
+});
+
+const messages = [{ role: 'user' as const, content: 'Tell me about budgets.' }];
+
+async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function counters(fx: MistralFixture): Promise<Record<string, number>> {
+  return {
+    input: await total(fx.reader, METRIC.inputTokens),
+    output: await total(fx.reader, METRIC.outputTokens),
+  };
+}
+
+function served(fx: MistralFixture, model?: string): { input: number; output: number } {
+  const ledger = fx.sim.ledger().served;
+  const t = model ? ledger.models[model] : ledger.totals;
+  return { input: t?.input ?? 0, output: t?.output ?? 0 };
+}
+
+async function dollarsMatchLedger(fx: MistralFixture, model: string): Promise<void> {
+  const dollars = await total(fx.reader, COST_METRIC.cost);
+  expect(dollars).toBeGreaterThan(0);
+  expect(Math.abs(dollars - publishedUsd(model, served(fx, model)))).toBeLessThan(1e-9);
+}
+
+describe('normalizeMistralUsage', () => {
+  it('reads the client’s camelCase usage and the API’s snake_case usage alike', () => {
+    const expected = { input: 12, cacheRead: 0, cacheWrite: 0, output: 30, reasoning: 0 };
+    expect(normalizeMistralUsage({ promptTokens: 12, completionTokens: 30, totalTokens: 42 })).toEqual(
+      expected,
+    );
+    expect(normalizeMistralUsage({ prompt_tokens: 12, completion_tokens: 30 })).toEqual(expected);
+  });
+
+  it('counts reported cached prompt tokens as cache reads inside input', () => {
+    expect(
+      normalizeMistralUsage({
+        promptTokens: 2000,
+        completionTokens: 5,
+        prompt_tokens_details: { cached_tokens: 1536 },
+      }),
+    ).toEqual({ input: 2000, cacheRead: 1536, cacheWrite: 0, output: 5, reasoning: 0 });
+    expect(normalizeMistralUsage(undefined)).toBeUndefined();
+  });
+});
+
+describe('instrumentMistral: chat.complete', () => {
+  it('records exact counters equal to the ledger, provider mistral_ai, and the published price', async () => {
+    f = await mistralFixture();
+    const response = await f.client.chat.complete({ model: 'mistral-small-latest', messages });
+    expect(await counters(f)).toEqual({
+      input: response.usage.promptTokens,
+      output: response.usage.completionTokens,
+    });
+    expect(await counters(f)).toEqual(served(f));
+    const [point] = await points(f.reader, METRIC.inputTokens);
+    expect(point?.attributes).toMatchObject({
+      [ATTR.operationName]: 'chat',
+      [ATTR.providerName]: 'mistral_ai',
+      [ATTR.requestModel]: 'mistral-small-latest',
+      [ATTR.responseModel]: 'mistral-small-latest',
+      [ATTR.serverAddress]: '127.0.0.1',
+      [ATTR.serverPort]: f.sim.port,
+    });
+    expect(f.records[0]).toMatchObject({ streaming: false, usageSource: 'provider', served: true });
+    await dollarsMatchLedger(f, 'mistral-small-latest');
+  });
+
+  it('returns exactly what the bare client returns', async () => {
+    f = await mistralFixture();
+    const wrapped = await f.client.chat.complete({ model: 'mistral-small-latest', messages });
+    const bare = await f.bare.chat.complete({ model: 'mistral-small-latest', messages });
+    expect({ ...wrapped, id: '' }).toEqual({ ...bare, id: '' });
+  });
+
+  it('rethrows a 429 as the client’s SDKError and records it unserved with no tokens', async () => {
+    f = await mistralFixture();
+    const error = await f.client.chat
+      .complete({ model: 'mistral-small-latest:fault=429', messages })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SDKError);
+    expect((error as SDKError).statusCode).toBe(429);
+    expect(f.records[0]).toMatchObject({ errorType: 'SDKError', served: false, usageSource: 'missing' });
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(0);
+    const [duration] = await points(f.reader, METRIC.inferenceDuration);
+    expect(duration?.attributes[ATTR.errorType]).toBe('SDKError');
+  });
+
+  it('records a call aborted before it was sent with the client’s abort error class, unserved', async () => {
+    f = await mistralFixture();
+    const controller = new AbortController();
+    controller.abort();
+    const error = await f.client.chat
+      .complete({ model: 'mistral-small-latest', messages }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(f.records[0]?.served).toBe(false);
+    expect(f.records[0]?.errorType).toBe((error as Error).constructor.name);
+  });
+
+  it('leaves an unknown model unpriced with the reason unknown_model, never at $0', async () => {
+    f = await mistralFixture();
+    await f.client.chat.complete({ model: 'mistral-sim-finetune-x', messages });
+    const tokens = served(f);
+    const unpriced = (await points(f.reader, COST_METRIC.unpricedUsage)).filter(
+      (p) => p.attributes[ATTR.unpricedReason] === 'unknown_model',
+    );
+    expect(unpriced.reduce((s, p) => s + p.value, 0)).toBe(tokens.input + tokens.output);
+    expect(await points(f.reader, COST_METRIC.cost)).toEqual([]);
+  });
+
+  it('keeps results, streams and errors unchanged when a processor throws', async () => {
+    f = await mistralFixture({ processors: [throwingProcessor] });
+    const wrapped = await f.client.chat.complete({ model: 'mistral-small-latest', messages });
+    const bare = await f.bare.chat.complete({ model: 'mistral-small-latest', messages });
+    expect(wrapped.choices).toEqual(bare.choices);
+    const events = await drain(await f.client.chat.stream({ model: 'mistral-small-latest', messages }));
+    expect(events.map((e) => e.data.choices[0]?.delta.content ?? '').join('')).toBe(
+      bare.choices[0]?.message?.content,
+    );
+    await expect(
+      f.client.chat.complete({ model: 'mistral-small-latest:fault=429', messages }),
+    ).rejects.toBeInstanceOf(SDKError);
+    expect(f.records).toHaveLength(3);
+  });
+});
+
+describe('instrumentMistral: chat.stream', () => {
+  it('passes every event through unchanged and records the usage of the last chunk once', async () => {
+    f = await mistralFixture();
+    const events = await drain(await f.client.chat.stream({ model: 'mistral-small-latest', messages }));
+    const bare = await drain(await f.bare.chat.stream({ model: 'mistral-small-latest', messages }));
+    const strip = (e: (typeof events)[number]) => ({ ...e, data: { ...e.data, id: '' } });
+    expect(events.map(strip)).toEqual(bare.map(strip));
+    const usage = events[events.length - 1]?.data.usage;
+    expect(usage).toBeDefined();
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ streaming: true, usageSource: 'provider' });
+    expect(f.records[0]?.usage).toMatchObject({
+      input: usage?.promptTokens,
+      output: usage?.completionTokens,
+    });
+    expect((await points(f.reader, METRIC.timeToFirstChunk))[0]?.count).toBe(1);
+    expect(await counters(f)).toEqual({ input: usage?.promptTokens, output: usage?.completionTokens });
+  });
+
+  it('records a stream read through getReader() as well', async () => {
+    f = await mistralFixture();
+    const stream = await f.client.chat.stream({ model: 'mistral-small-latest', messages });
+    const reader = stream.getReader();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    expect(f.records).toHaveLength(1);
+    expect(await counters(f)).toEqual(served(f));
+  });
+
+  it('records a stream stopped before its usage chunk as usage missing, never a partial count', async () => {
+    f = await mistralFixture({ latency: { chunkIntervalMs: 5 } });
+    const stream = await f.client.chat.stream({ model: 'mistral-small-latest', messages });
+    for await (const _event of stream) break;
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ usageSource: 'missing', served: true });
+  });
+
+  it('rejects a streaming 429 with SDKError and records it unserved', async () => {
+    f = await mistralFixture();
+    await expect(
+      f.client.chat.stream({ model: 'mistral-small-latest:fault=429', messages }),
+    ).rejects.toBeInstanceOf(SDKError);
+    expect(f.records[0]).toMatchObject({ errorType: 'SDKError', served: false, streaming: true });
+  });
+
+  it('records a stream aborted mid-way with the abort error, served, and no invented usage', async () => {
+    f = await mistralFixture({ latency: { chunkIntervalMs: 5 } });
+    const controller = new AbortController();
+    const stream = await f.client.chat.stream(
+      { model: 'mistral-small-latest', messages },
+      { signal: controller.signal },
+    );
+    const error = await (async () => {
+      for await (const _event of stream) controller.abort();
+    })().catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(f.records[0]).toMatchObject({ errorType: 'AbortError', served: true, usageSource: 'missing' });
+  });
+});
+
+describe('instrumentMistral: fim and embeddings', () => {
+  it('records fim.complete as text_completion with exact counters and the Codestral price', async () => {
+    f = await mistralFixture();
+    const response = await f.client.fim.complete({
+      model: 'codestral-latest',
+      prompt: 'def add(a, b):',
+      suffix: '    return result',
+    });
+    expect(await counters(f)).toEqual({
+      input: response.usage.promptTokens,
+      output: response.usage.completionTokens,
+    });
+    expect(await counters(f)).toEqual(served(f));
+    expect(f.records[0]).toMatchObject({ operation: 'text_completion', provider: 'mistral_ai' });
+    await dollarsMatchLedger(f, 'codestral-latest');
+  });
+
+  it('records fim.stream from its last chunk', async () => {
+    f = await mistralFixture();
+    await drain(await f.client.fim.stream({ model: 'codestral-latest', prompt: 'function f(' }));
+    expect(f.records[0]).toMatchObject({
+      streaming: true,
+      usageSource: 'provider',
+      operation: 'text_completion',
+    });
+    expect(await counters(f)).toEqual(served(f));
+  });
+
+  it('records embeddings.create with its prompt tokens as input and the mistral-embed price', async () => {
+    f = await mistralFixture();
+    const response = await f.client.embeddings.create({
+      model: 'mistral-embed',
+      inputs: ['first document', 'a second document about budgets'],
+    });
+    expect(response.data).toHaveLength(2);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(response.usage.promptTokens);
+    expect(await counters(f)).toEqual(served(f));
+    expect(f.records[0]).toMatchObject({ operation: 'embeddings' });
+    await dollarsMatchLedger(f, 'mistral-embed');
+  });
+
+  it('wraps the resource instances, not the prototypes, and only once', async () => {
+    f = await mistralFixture();
+    const { instrumentMistral } = await import('../../src/index.js');
+    instrumentMistral(f.client, { recorder: f.recorder });
+    expect(Object.hasOwn(f.client.chat, 'complete')).toBe(true);
+    expect(Object.hasOwn(f.bare.chat, 'complete')).toBe(false);
+    await f.client.chat.complete({ model: 'mistral-small-latest', messages });
+    expect(f.records).toHaveLength(1);
+  });
+});
