@@ -125,7 +125,7 @@ describe('simulator: Bedrock runtime', () => {
       expect([m.headers[':message-type'], m.headers[':content-type']]).toEqual(['event', 'application/json']);
     }
     expect(messages[5]?.payload).toEqual({ stopReason: 'max_tokens' });
-    const usage = (messages[6]?.payload as { usage: Record<string, number> }).usage;
+    const usage = (messages[6]?.payload as { usage: Record<string, number> } | undefined)?.usage ?? {};
     expect(usage['outputTokens']).toBe(10);
     const t = sim.ledger();
     expect(t.served.models['amazon.nova-lite-v1:0']).toMatchObject({
@@ -203,7 +203,9 @@ describe('simulator: Bedrock runtime', () => {
     const metrics = last['amazon-bedrock-invocationMetrics'] as Record<string, number>;
     const t = sim.ledger().served.models[HAIKU];
     expect([metrics['inputTokenCount'], metrics['outputTokenCount']]).toEqual([t?.input, t?.output]);
-    expect((events.at(-2)?.['usage'] as { output_tokens: number }).output_tokens).toBe(t?.output);
+    expect((events.at(-2)?.['usage'] as { output_tokens: number } | undefined)?.output_tokens).toBe(
+      t?.output,
+    );
   });
 
   it('reads URL-encoded ARNs as model ids and keys the ledger by the id as sent', async () => {
