@@ -15,6 +15,8 @@ export {
   type GeneratedDashboard,
   generateDashboards,
 } from './dashboards/dashboards.js';
+export { generateDeploymentPromtoolTests } from './deployments/deployment-promtool-tests.js';
+export * from './deployments/deployment-rules.js';
 export { RulesError } from './errors.js';
 export {
   ARTIFACT_PATHS,

@@ -8,10 +8,14 @@ import {
 } from './alerting/prometheus-rules.js';
 import { generatePromtoolTests } from './alerting/promtool-tests.js';
 import { generateDashboards } from './dashboards/dashboards.js';
+import { generateDeploymentPromtoolTests } from './deployments/deployment-promtool-tests.js';
+import { type DeploymentRuleInput, generateDeploymentRules } from './deployments/deployment-rules.js';
 
-/** What {@link renderArtifacts} needs of a price card: its budgets (a loaded `PriceCard` fits). */
+/** What {@link renderArtifacts} needs of a price card: its budgets and deployments (a loaded `PriceCard` fits). */
 export interface ArtifactSource {
   readonly budgets: readonly BudgetRuleInput[];
+  /** Self-hosted deployments; those with `gpu` get cost rules and promtool tests. */
+  readonly deployments?: readonly DeploymentRuleInput[];
 }
 
 /** Options of {@link renderArtifacts}. */
@@ -45,6 +49,11 @@ export function renderArtifacts(card: ArtifactSource, options: ArtifactOptions =
   return [
     ...generatePrometheusRules(budgets, alerting).files,
     ...generatePromtoolTests(budgets, alerting).map((f) => ({ path: f.path, content: f.content })),
+    ...generateDeploymentRules(card.deployments ?? []),
+    ...generateDeploymentPromtoolTests(card.deployments ?? []).map((f) => ({
+      path: f.path,
+      content: f.content,
+    })),
     {
       path: ARTIFACT_PATHS.grafanaAlerts,
       content: generateGrafanaAlertRules(budgets, { ...alerting, datasourceUid }).yaml,

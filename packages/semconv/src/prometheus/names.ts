@@ -31,6 +31,10 @@ export const PROM = {
   unpriced: prometheusName(COST_METRIC.unpricedUsage, 'counter'),
   gpuHourlyCost: prometheusName(COST_METRIC.gpuHourlyCost),
   budgetLimit: prometheusName(COST_METRIC.budgetLimit),
+  budgetSpent: prometheusName(COST_METRIC.budgetSpent),
+  budgetRemaining: prometheusName(COST_METRIC.budgetRemaining),
+  budgetReserved: prometheusName(COST_METRIC.budgetReserved),
+  budgetDecisions: prometheusName(COST_METRIC.budgetDecisions, 'counter'),
   price: prometheusName(COST_METRIC.price),
   priceCardInfo: prometheusName(COST_METRIC.priceCardInfo),
   requiredInstances: prometheusName(COST_METRIC.requiredInstances),
@@ -70,6 +74,7 @@ export const LABEL = {
   cacheResult: labelName(ATTR.cacheResult),
   budget: labelName(ATTR.budget),
   budgetWindow: labelName(ATTR.budgetWindow),
+  budgetAction: labelName(ATTR.budgetAction),
   deployment: labelName(ATTR.deployment),
   /** `error.type` of a failed call (on the inference-duration histogram). */
   errorType: labelName(ATTR.errorType),
@@ -81,6 +86,8 @@ export const LABEL = {
   feature: 'feature',
   /** Caller attribute `tenant`. */
   tenant: 'tenant',
+  /** Direction of tokens on the deployment rules: `input` or `output`. */
+  tokenType: labelName(ATTR.tokenType),
   /** Alert label: the budget threshold as a percentage, e.g. `80`. */
   threshold: 'burnrate_budget_threshold',
 } as const;
@@ -97,4 +104,16 @@ export const RECORDING_RULE = {
   savingsPerHourByStrategy: 'burnrate:savings_usd_per_hour_by_strategy:rate5m',
   budgetSpend: 'burnrate_budget:spend_usd:window',
   budgetBurnRate1h: 'burnrate_budget:burn_rate:1h',
+  /** A self-hosted deployment's GPU cost: GPU count × the card's $/GPU-hour for its market. */
+  deploymentCostPerHour: 'burnrate:deployment_cost_usd_per_hour',
+  /** Tokens the deployment's engine served per second, by `gen_ai_token_type` (input/output). */
+  deploymentTokensPerSecond: 'burnrate:deployment_tokens_per_second',
+  /** The deployment's whole cost charged to the tokens it served, per 1M tokens, by direction. */
+  deploymentCostPer1mTokens: 'burnrate:deployment_cost_usd_per_1m_tokens',
+  /** Share of the deployment in use, 0–1: GPU utilization, or running requests ÷ batch_size. */
+  deploymentBusyRatio: 'burnrate:deployment_busy_ratio',
+  /** The deployment's cost × (1 − busy ratio): dollars per hour paid for idle GPUs. */
+  deploymentIdleCostPerHour: 'burnrate:deployment_idle_cost_usd_per_hour',
+  /** A tenant's share of a deployment's cost, by its share of the model's tokens. */
+  tenantSelfhostedCostPerHour: 'burnrate:tenant_selfhosted_cost_usd_per_hour',
 } as const;
