@@ -4,6 +4,10 @@
  * What is not exported here lives in `src/internal/` and is not public.
  */
 
+export {
+  type BudgetExceededDetails,
+  BudgetExceededError,
+} from './budgets/budget-exceeded-error.js';
 export type { DeploymentCapacity } from './capacity/capacity-tracker.js';
 export { type CapacityInput, CapacityInputError, requiredInstances } from './capacity/required-instances.js';
 export {
@@ -28,6 +32,10 @@ export {
   type DeploymentCandidate,
   HOURS_PER_MONTH,
 } from './compare/compare.js';
+export type {
+  BudgetAction,
+  BudgetEnforcementStatus,
+} from './internal/budgets/budget-enforcer.js';
 export type { BudgetSpendReading } from './internal/budgets/fleet-spend.js';
 export {
   COST_COMPONENTS,
@@ -47,6 +55,7 @@ export { DEFAULT_DEPLOYMENT_ALERTS, loadPriceCard, parsePriceCard } from './pric
 export type { PriceCardInput } from './price-card/schema.js';
 export type {
   Budget,
+  BudgetEnforcement,
   BudgetsSource,
   Deployment,
   DeploymentAlerts,

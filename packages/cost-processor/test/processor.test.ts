@@ -329,7 +329,8 @@ describe('the metric contract', () => {
     const processor = createCostProcessor({
       meterProvider,
       priceCard: {
-        budgets: [{ name: 'all', amount: 10, window: '1d' }],
+        // An enforcing budget, so burnrate.budget.decisions has series too.
+        budgets: [{ name: 'all', amount: 10, window: '1d', enforce: { action: 'warn' } }],
         deployments: [{ name: 'd', batch_size: 1, utilization_target: 0.5 }],
         models: { 'my-model': { input: 1, output: 2 } },
         storage: { vector_db: 0.25 },

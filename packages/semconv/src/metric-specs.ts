@@ -337,6 +337,42 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     recordedBy: cost,
   },
   {
+    name: COST_METRIC.budgetSpent,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description:
+      "USD a budget has spent in its current window, as its enforcement sees it (this process's, or the fleet's with budgets_source)",
+    attributes: [ATTR.budget, ATTR.budgetWindow],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.budgetRemaining,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description:
+      'USD a budget has left in its window: amount − spent − reserved, never below 0 and never infinite (overspend shows as spent > limit)',
+    attributes: [ATTR.budget, ATTR.budgetWindow],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.budgetReserved,
+    instrument: 'Gauge',
+    unit: '{USD}',
+    description:
+      'USD reserved against a budget for calls in flight (their estimates until their usage arrives)',
+    attributes: [ATTR.budget, ATTR.budgetWindow],
+    recordedBy: cost,
+  },
+  {
+    name: COST_METRIC.budgetDecisions,
+    instrument: 'Counter',
+    unit: '{call}',
+    description:
+      'Pre-call decisions of enforcing budgets, by budget and action (allow, block, downgrade, cap_output, warn)',
+    attributes: [ATTR.budget, ATTR.budgetAction],
+    recordedBy: cost,
+  },
+  {
     name: COST_METRIC.price,
     instrument: 'Gauge',
     unit: '{USD}',

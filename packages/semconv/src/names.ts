@@ -50,6 +50,14 @@ export const COST_METRIC = {
   unpricedUsage: 'burnrate.unpriced.usage',
   gpuHourlyCost: 'burnrate.gpu.hourly_cost.usd',
   budgetLimit: 'burnrate.budget.limit.usd',
+  /** USD a budget has spent in its current window (in-process enforcement). */
+  budgetSpent: 'burnrate.budget.spent.usd',
+  /** USD a budget has left in its window: amount − spent − reserved, never below 0. */
+  budgetRemaining: 'burnrate.budget.remaining.usd',
+  /** USD reserved against a budget for calls in flight. */
+  budgetReserved: 'burnrate.budget.reserved.usd',
+  /** Pre-call budget decisions, by budget and action. */
+  budgetDecisions: 'burnrate.budget.decisions',
   price: 'burnrate.price.usd',
   priceCardInfo: 'burnrate.pricecard.info',
   requiredInstances: 'burnrate.capacity.required_instances',
@@ -89,6 +97,11 @@ export const ATTR = {
   tokenKind: 'burnrate.token.kind',
   budget: 'burnrate.budget',
   budgetWindow: 'burnrate.budget.window',
+  /**
+   * What a budget did to a call: `allow`, `block`, `downgrade`, `cap_output`, `warn` (on
+   * `burnrate.budget.decisions`; `downgrade` and `cap_output` also on the call's own metrics).
+   */
+  budgetAction: 'burnrate.budget.action',
   deployment: 'burnrate.deployment',
   catalogVersion: 'burnrate.pricecard.catalog_version',
   cardChecksum: 'burnrate.pricecard.checksum',

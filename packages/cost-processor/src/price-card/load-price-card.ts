@@ -9,6 +9,7 @@ import {
   catalogKnowsModel,
   isCatalogProvider,
 } from '../internal/pricing/genai-prices-adapter.js';
+import { enforcementIssues, normalizeEnforcement } from './budget-enforcement.js';
 import { readCardFile } from './card-file.js';
 import { parseCardText } from './card-text.js';
 import { defaultUnitPrices, normalizeGpuModel } from './default-gpu-prices.js';
@@ -486,6 +487,7 @@ function semanticIssues(card: ParsedCard): PriceCardIssue[] {
     }
   });
   issues.push(...budgetWindowIssues(card));
+  issues.push(...enforcementIssues(card));
   const deploymentNames = new Set<string>();
   (card.deployments ?? []).forEach((d, i) => {
     if (deploymentNames.has(d.name))
@@ -729,6 +731,7 @@ function normalize(card: ParsedCard): PriceCard {
     }),
     scope: { ...(b.scope ?? {}) },
     thresholds: [...(b.thresholds ?? DEFAULT_BUDGET_THRESHOLDS)],
+    ...(b.enforce && { enforce: normalizeEnforcement(b.enforce) }),
   }));
 
   const deployments: Deployment[] = (card.deployments ?? []).map((d) => {

@@ -11,11 +11,13 @@ import {
 import { ATTR } from '@burnrate/semconv';
 import type { MeterProvider } from '@opentelemetry/api';
 import { CapacityTracker, type DeploymentCapacity } from '../capacity/capacity-tracker.js';
+import { BudgetEnforcer } from '../internal/budgets/budget-enforcer.js';
 import { BudgetSpend } from '../internal/budgets/budget-spend.js';
 import { type BudgetSpendReading, createBudgetSpendSource } from '../internal/budgets/fleet-spend.js';
 import { CostLedger, type LedgerBounds } from '../internal/ledger/ledger.js';
 import { TokenPricer } from '../internal/pricing/token-pricer.js';
 import type { TokenPriceResult } from '../internal/pricing/types.js';
+import { createBudgetInstruments } from '../internal/processor/budget-instruments.js';
 import { createCostInstruments } from '../internal/processor/cost-instruments.js';
 import { HeldGpus } from '../internal/processor/held-gpus.js';
 import { type CallCostSink, RecordCosts } from '../internal/processor/record-costs.js';
@@ -138,6 +140,14 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
   let shutDown = false;
 
   const pricer = new TokenPricer(card);
+  // Budgets with `enforce` decide on calls before they are sent, reading spend from the spend source.
+  const enforcer = new BudgetEnforcer({
+    budgets: card.budgets,
+    pricer,
+    spend: (name, nowMs) => spendSource.read(name, nowMs),
+    clock: () => clock(),
+    warn: (key, message) => warnings.warn(key, message),
+  });
   const capacityTracker = new CapacityTracker(card.deployments);
   const heldGpus = new HeldGpus(card);
   const accrual = new TimeAccrual(card, () => ledger, clock());
@@ -159,6 +169,8 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       accrueNow: () => accrual.accrue(clock()),
       nowMs: () => clock(),
     });
+    if (card.budgets.length > 0)
+      createBudgetInstruments(meterProvider.getMeter('@burnrate/cost-processor', '0.1.0'), enforcer);
   };
   if (options.meterProvider) {
     bind(options.meterProvider);
@@ -224,8 +236,13 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       try {
         switch (record.kind) {
           case 'llm':
-            costs.llm(record, clock());
-            failedCalls.add(record);
+            try {
+              costs.llm(record, clock());
+              failedCalls.add(record);
+            } finally {
+              // After the ledger took the real cost into the budgets' spend: the estimate goes back.
+              enforcer.settle(record);
+            }
             break;
           case 'gpu':
             costs.gpu(record);
@@ -259,9 +276,14 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     report() {
       const now = clock();
       accrual.accrue(now);
-      return buildReport(card, ledger.snapshot(), now, failedCalls.snapshot(), (name) =>
+      const report = buildReport(card, ledger.snapshot(), now, failedCalls.snapshot(), (name) =>
         budgetSpend.window(name, now),
       );
+      for (const b of report.budgets) {
+        const enforcement = enforcer.status(b.name);
+        if (enforcement) b.enforcement = enforcement;
+      }
+      return report;
     },
     capacity() {
       return capacityTracker.current(clock());
@@ -283,6 +305,11 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
       shutDown = true;
     },
   };
+  if (enforcer.active) {
+    // Only with enforcing budgets: without a beforeCall the recorder asks nothing before a call.
+    processor.beforeCall = (request) => (shutDown ? undefined : enforcer.decide(request));
+    processor.releaseCall = (callId) => enforcer.release(callId);
+  }
   return processor;
 }
 

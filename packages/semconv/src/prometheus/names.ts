@@ -35,6 +35,10 @@ export const PROM = {
   budgetRemaining: prometheusName(COST_METRIC.budgetRemaining),
   budgetReserved: prometheusName(COST_METRIC.budgetReserved),
   budgetDecisions: prometheusName(COST_METRIC.budgetDecisions, 'counter'),
+  budgetSpent: prometheusName(COST_METRIC.budgetSpent),
+  budgetRemaining: prometheusName(COST_METRIC.budgetRemaining),
+  budgetReserved: prometheusName(COST_METRIC.budgetReserved),
+  budgetDecisions: prometheusName(COST_METRIC.budgetDecisions, 'counter'),
   price: prometheusName(COST_METRIC.price),
   priceCardInfo: prometheusName(COST_METRIC.priceCardInfo),
   requiredInstances: prometheusName(COST_METRIC.requiredInstances),
@@ -74,6 +78,7 @@ export const LABEL = {
   cacheResult: labelName(ATTR.cacheResult),
   budget: labelName(ATTR.budget),
   budgetWindow: labelName(ATTR.budgetWindow),
+  budgetAction: labelName(ATTR.budgetAction),
   budgetAction: labelName(ATTR.budgetAction),
   deployment: labelName(ATTR.deployment),
   /** `error.type` of a failed call (on the inference-duration histogram). */

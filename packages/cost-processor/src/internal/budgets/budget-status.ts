@@ -1,5 +1,6 @@
 import type { Budget } from '../../price-card/types.js';
 import type { LedgerSeries } from '../ledger/ledger.js';
+import type { BudgetEnforcementStatus } from './budget-enforcer.js';
 import type { WindowSpend } from './budget-window.js';
 
 /** Where one budget stands, from the in-process ledger. */
@@ -28,6 +29,11 @@ export interface BudgetStatus {
   windowStartMs?: number;
   /** Calendar windows: the next boundary (ms), when the spend resets. */
   resetsAtMs?: number;
+  /**
+   * Budgets with `enforce`, in the processor's own report: what enforcement did since the process
+   * started (calls blocked, downgraded, capped, warned, and the dollars they did not spend).
+   */
+  enforcement?: BudgetEnforcementStatus;
 }
 
 /** Label-style key (`gen_ai.request.model` → `gen_ai_request_model`), so scopes match either spelling. */
