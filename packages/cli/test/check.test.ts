@@ -12,6 +12,40 @@ function card(name: string, text: string): string {
 }
 
 describe('burnrate check', () => {
+  it("prints each enforcing budget's enforcement after its alerts, and puts it in the JSON", async () => {
+    const path = card(
+      'enforce.yaml',
+      [
+        'budgets:',
+        '  - { name: alerts-only, amount: 500, window: 30d }',
+        '  - { name: search, amount: 5, window: 1d, scope: { feature: search }, enforce: { action: block } }',
+        '  - { name: chat, amount: 5, window: 1d, enforce: { action: downgrade, downgrade_to: gpt-4o-mini } }',
+        '  - { name: long, amount: 5, window: 1d, enforce: { action: cap_output, max_output_tokens: 256, default_max_output_tokens: 1000 } }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['check', '--card', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('    alerts-only: $500 per 30d, alerts at 50 %, 80 %, 100 %\n');
+    expect(r.stdout).toContain(
+      '    search: $5 per 1d feature=search, alerts at 50 %, 80 %, 100 %; enforced: block (a call that does not fit is rejected with BudgetExceededError before it is sent; calls without an output cap estimated at 4096 output tokens)\n',
+    );
+    expect(r.stdout).toContain(
+      '    chat: $5 per 1d, alerts at 50 %, 80 %, 100 %; enforced: downgrade to gpt-4o-mini (every call that does not fit is sent to it; calls without an output cap estimated at 4096 output tokens)\n',
+    );
+    expect(r.stdout).toContain(
+      '    long: $5 per 1d, alerts at 50 %, 80 %, 100 %; enforced: cap_output (a call that does not fit gets the output cap that fits, at most 256 tokens; blocked when not one token fits; calls without an output cap estimated at 1000 output tokens)\n',
+    );
+    const json = await runCli(['check', '--card', path, '--json']);
+    const s = JSON.parse(json.stdout) as { budgets: { name: string; enforce?: string }[] };
+    expect(s.budgets.map((b) => [b.name, b.enforce?.split(' (')[0]])).toEqual([
+      ['alerts-only', undefined],
+      ['search', 'enforced: block'],
+      ['chat', 'enforced: downgrade to gpt-4o-mini'],
+      ['long', 'enforced: cap_output'],
+    ]);
+  });
+
   it('prints its usage with --help and exits 0', async () => {
     const r = await runCli(['check', '--help']);
     expect(r.code).toBe(0);

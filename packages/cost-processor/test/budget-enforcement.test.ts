@@ -19,6 +19,7 @@ import { PriceCardError } from '../src/price-card/errors.js';
 import { loadPriceCard } from '../src/price-card/load-price-card.js';
 import type { PriceCardInput } from '../src/price-card/schema.js';
 import { type CostProcessor, createCostProcessor } from '../src/processor/create-cost-processor.js';
+import { formatReport, formatUsd } from '../src/report/format-report.js';
 
 /** Explicit prices, USD per 1M tokens: the test computes every dollar from these. */
 const PRICE = {
@@ -200,6 +201,9 @@ describe('budgets with enforce: block', () => {
     const status = f.costs.report().budgets.find((s) => s.name === 'search');
     expect(status?.enforcement?.blocked.calls).toBe(1);
     expect(nano(status?.enforcement?.blocked.usd ?? 0)).toBe(nano(estimateUsd));
+    expect(formatReport(f.costs.report())).toContain(
+      `  search [block]: 2 allowed, 1 blocked (${formatUsd(estimateUsd)} not spent), 0 downgraded ($0.00 saved), 0 capped (up to $0.00 saved), 0 warned`,
+    );
   });
 
   it('also rejects through withResponse(), and lets the call through once the oldest spend ages out', async () => {

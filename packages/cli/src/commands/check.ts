@@ -3,6 +3,7 @@ import { DEFAULT_ALLOWED_ATTRIBUTES } from '@burnrate/sdk';
 import { ATTR } from '@burnrate/semconv';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { describeEnforcement } from './describe-enforcement.js';
 import { renderRuleFiles } from './rules.js';
 
 /** Options of `burnrate check` after parsing. */
@@ -31,6 +32,8 @@ export interface CardSummary {
     window: string;
     scope: Record<string, string>;
     thresholds: number[];
+    /** Its in-process enforcement in words; absent for a budget that only alerts. */
+    enforce?: string;
   }[];
   deployments: string[];
   fixedCosts: { name: string; usdPerMonth: number }[];
@@ -73,13 +76,17 @@ export function summarizeCard(path: string, card: PriceCard): CardSummary {
         .map(([gpu]) => gpu),
       total: Object.keys(card.gpu).length,
     },
-    budgets: card.budgets.map((b) => ({
-      name: b.name,
-      amountUsd: b.amountUsd,
-      window: b.window,
-      scope: { ...b.scope },
-      thresholds: [...b.thresholds],
-    })),
+    budgets: card.budgets.map((b) => {
+      const enforce = describeEnforcement(b);
+      return {
+        name: b.name,
+        amountUsd: b.amountUsd,
+        window: b.window,
+        scope: { ...b.scope },
+        thresholds: [...b.thresholds],
+        ...(enforce !== undefined && { enforce }),
+      };
+    }),
     deployments: card.deployments.map((d) => d.name),
     fixedCosts: card.fixed.map((f) => ({ name: f.name, usdPerMonth: f.usdPerMonth })),
   };
@@ -106,7 +113,7 @@ export function runCheck(options: CheckOptions, io: CliIo): void {
     `${options.card}: valid price card (checksum ${s.checksum}, catalog @pydantic/genai-prices ${s.catalogVersion}, defaults as of ${s.defaultsAsOf})`,
     `  models: ${s.models.explicitPrices.length} explicit price${s.models.explicitPrices.length === 1 ? '' : 's'}${s.models.explicitPrices.length > 0 ? ` (${s.models.explicitPrices.join(', ')})` : ''}, ${s.models.aliases} alias${s.models.aliases === 1 ? '' : 'es'}, ${s.models.multipliers} multiplier rule${s.models.multipliers === 1 ? '' : 's'}; the rest from the catalog`,
     `  GPUs: ${s.gpus.total} priced${s.gpus.fromCard.length > 0 ? `, from the card: ${s.gpus.fromCard.join(', ')}` : ' (defaults)'}`,
-    `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}`).join('')}`,
+    `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}${b.enforce ? `; ${b.enforce}` : ''}`).join('')}`,
   ];
   const kept = keptScopes(card);
   if (kept.length > 0) lines.push(`  ${kept}`);

@@ -1,4 +1,5 @@
 import { COST_COMPONENTS } from '../internal/ledger/ledger.js';
+import { formatEnforcement } from './format-enforcement.js';
 import { type CostReport, QUERY_DEFINITION } from './types.js';
 
 /** Formats USD for humans: cents for ≥ $0.01, more digits below. */
@@ -137,6 +138,7 @@ export function formatReport(report: CostReport): string {
         ]),
       ),
     );
+    out.push(...formatEnforcement(report.budgets, formatUsd));
   }
   if (report.recommendations.length > 0) {
     out.push('');
