@@ -2,7 +2,9 @@
 /**
  * `burnrate-sim`: runs the simulator until SIGINT or SIGTERM.
  *
- * Usage: `burnrate-sim [--port 8787] [--host 127.0.0.1]`. Prints the API base URL and the ledger URL.
+ * Usage: `burnrate-sim [--port 8787] [--host 127.0.0.1] [--vllm] [--vllm-model NAME]`. Prints the API
+ * base URL and the ledger URL; with `--vllm` (or `--vllm-model`) it also serves vLLM-style metrics at
+ * `/metrics`, for the requests for NAME only when it is given.
  */
 import { parseArgs } from 'node:util';
 import { startSimulator } from './server.js';
@@ -10,12 +12,12 @@ import { startSimulator } from './server.js';
 /** Default port of the `burnrate-sim` command. */
 export const DEFAULT_BIN_PORT = 8787;
 
-const USAGE = 'Usage: burnrate-sim [--port 8787] [--host 127.0.0.1]\n';
+const USAGE = 'Usage: burnrate-sim [--port 8787] [--host 127.0.0.1] [--vllm] [--vllm-model NAME]\n';
 
 async function main(): Promise<void> {
   // `pnpm start -- --port 0` passes the `--` through; skip it.
   const argv = process.argv.slice(2);
-  let values: { port: string; host: string; help: boolean };
+  let values: { port: string; host: string; help: boolean; vllm: boolean; 'vllm-model'?: string };
   try {
     ({ values } = parseArgs({
       args: argv[0] === '--' ? argv.slice(1) : argv,
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
         port: { type: 'string', short: 'p', default: String(DEFAULT_BIN_PORT) },
         host: { type: 'string', default: '127.0.0.1' },
         help: { type: 'boolean', short: 'h', default: false },
+        vllm: { type: 'boolean', default: false },
+        'vllm-model': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -41,8 +45,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const sim = await startSimulator({ port, host: values.host });
+  const vllmModel = values['vllm-model'];
+  const vllm = values.vllm || vllmModel !== undefined;
+  const sim = await startSimulator({
+    port,
+    host: values.host,
+    ...(vllm ? { vllm: vllmModel !== undefined ? { model: vllmModel } : {} } : {}),
+  });
   process.stdout.write(`burnrate-sim: OpenAI-compatible API at ${sim.url}\n`);
+  if (sim.metricsUrl !== undefined) process.stdout.write(`burnrate-sim: vLLM metrics at ${sim.metricsUrl}\n`);
   process.stdout.write(`burnrate-sim: ledger at ${sim.url.replace(/\/v1$/, '')}/_burnrate/ledger\n`);
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));

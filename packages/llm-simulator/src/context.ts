@@ -16,6 +16,7 @@ import type { PromptCache } from './prompt-cache.js';
 import { readRequestBody } from './request-body.js';
 import type { BackgroundResponses } from './routes/background-responses.js';
 import { cutConnection, type Frame, pause, sendStream, watchAbort } from './sse.js';
+import type { VllmMetrics } from './vllm-metrics.js';
 
 /** Response pacing. */
 export interface LatencyConfig {
@@ -39,6 +40,8 @@ export interface SimulatorContext {
   nextId(prefix: string): string;
   /** Background responses (`background: true`) until they are retrieved finished. */
   background: BackgroundResponses;
+  /** vLLM-style metrics at `GET /metrics`, when the simulator acts as a vLLM server. */
+  vllm?: VllmMetrics;
 }
 
 /** One API request after the preamble: body parsed, model and faults known. */

@@ -44,3 +44,4 @@ export {
   REPLY_PRIMING,
   responsesInputMessages,
 } from './tokenizer.js';
+export type { VllmOptions } from './vllm-metrics.js';

@@ -150,6 +150,12 @@ function add(view: LedgerView, model: string, usage: Usage): void {
 /** The per-instance ledger. */
 export class Ledger {
   #state: LedgerSnapshot = Ledger.#empty();
+  readonly #onRecord: ((request: LedgerRequest) => void) | undefined;
+
+  /** @param onRecord sees every recorded request (the vLLM metrics count what the ledger serves). */
+  constructor(onRecord?: (request: LedgerRequest) => void) {
+    this.#onRecord = onRecord;
+  }
 
   static #empty(): LedgerSnapshot {
     return {
@@ -175,6 +181,7 @@ export class Ledger {
     }
     if (request.outcome === 'cutoff') state.cutoffs += 1;
     if (request.outcome === 'client_abort') state.clientAborts += 1;
+    this.#onRecord?.(request);
     state.requests.push(request);
     if (state.requests.length > MAX_LOGGED_REQUESTS) {
       state.requests.shift();

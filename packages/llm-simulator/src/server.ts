@@ -27,6 +27,7 @@ import { imagesRoute } from './routes/images.js';
 import { handleMessages } from './routes/messages.js';
 import { handleFimCompletions } from './routes/mistral-fim.js';
 import { handleResponses } from './routes/responses.js';
+import { VllmMetrics, type VllmOptions } from './vllm-metrics.js';
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
   faults?: FaultConfig;
   /** Response pacing. Default: no delays. */
   latency?: LatencyConfig;
+  /** Act as a vLLM server too: vLLM-style Prometheus metrics of what it served at `GET /metrics`. */
+  vllm?: VllmOptions;
 }
 
 /** A running simulator. */
@@ -53,6 +56,8 @@ export interface Simulator {
   port: number;
   /** The interface it listens on. */
   host: string;
+  /** `GET /metrics` with vLLM-style metrics, when started with `vllm`. */
+  metricsUrl?: string;
   /** A deep copy of the ledger (also served at `GET /_burnrate/ledger`). */
   ledger(): LedgerSnapshot;
   /** Empties the ledger (also `DELETE /_burnrate/ledger`). The prompt cache is kept. */
@@ -143,6 +148,12 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     sendJson(res, 200, { ok: true });
     return;
   }
+  if (method === 'GET' && path === '/metrics' && ctx.vllm !== undefined) {
+    const text = ctx.vllm.render();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(text);
+    return;
+  }
   if (method === 'GET' && path === '/_burnrate/health') {
     sendJson(res, 200, { ok: true });
     return;
@@ -176,7 +187,15 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
       );
     }
     const scope = await beginRequest(ctx, req, res, endpoint, requestId, urlModel);
-    if (scope !== undefined) await route(ctx, scope);
+    if (scope !== undefined) {
+      // vllm:num_requests_running counts the requests past the fault gate until their route ends.
+      const finished = ctx.vllm?.start(scope.model);
+      try {
+        await route(ctx, scope);
+      } finally {
+        finished?.();
+      }
+    }
   } catch (err) {
     const error =
       err instanceof HttpError
@@ -215,8 +234,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const host = options.host ?? '127.0.0.1';
   const closing = new AbortController();
   let counter = 0;
+  const vllm = options.vllm === undefined ? undefined : new VllmMetrics(options.vllm);
   const ctx: SimulatorContext = {
-    ledger: new Ledger(),
+    ledger: new Ledger(vllm === undefined ? undefined : (request) => vllm.record(request)),
     promptCache: new PromptCache(),
     anthropicCache: new AnthropicPromptCache(),
     faults: new FaultPlanner(options.faults),
@@ -244,6 +264,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     anthropicUrl: formatUrl(host, port).slice(0, -'/v1'.length),
     port,
     host,
+    ...(vllm !== undefined ? { metricsUrl: `${formatUrl(host, port).slice(0, -'/v1'.length)}/metrics` } : {}),
     ledger: () => ctx.ledger.snapshot(),
     resetLedger: () => ctx.ledger.reset(),
     resetPromptCache: () => {
