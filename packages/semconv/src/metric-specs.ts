@@ -251,9 +251,11 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     name: COST_METRIC.cost,
     instrument: 'Counter',
     unit: '{USD}',
-    description: 'Cost in USD by component (api, gpu, storage, network, fixed)',
+    description:
+      'Cost in USD by component (api, gpu, storage, network, fixed); GPU energy priced at the card’s $/kWh is gpu with burnrate.unit=kwh',
     attributes: [
       ATTR.costComponent,
+      ATTR.unit,
       ATTR.priceSource,
       ATTR.pricedModel,
       ATTR.providerName,

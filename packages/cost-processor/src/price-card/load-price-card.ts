@@ -795,6 +795,7 @@ function normalize(card: ParsedCard): PriceCard {
     }),
     catalogVersion: CATALOG_VERSION,
     defaultsAsOf: defaults.asOf,
+    ...(card.energy && { energy: { usdPerKwh: card.energy.usd_per_kwh } }),
   };
   const checksum = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
   return { schema: LOADED_CARD_SCHEMA, ...body, checksum };

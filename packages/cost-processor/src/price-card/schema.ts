@@ -351,6 +351,12 @@ export const budgetsSourceSchema = z.strictObject(
   },
 );
 
+/** Schema of the energy price: USD per kWh of GPU energy (the nvidia-smi sampler's `hw.energy`). */
+export const energySchema = z.strictObject(
+  { usd_per_kwh: positive('USD per kWh', '0.12', 100) },
+  { error: msg('expected a map with usd_per_kwh', 'write e.g. `energy: { usd_per_kwh: 0.12 }`') },
+);
+
 /** Schema of a price card file (YAML or JSON), snake_case keys. */
 export const priceCardSchema = z.strictObject({
   currency: z
@@ -383,6 +389,8 @@ export const priceCardSchema = z.strictObject({
       error: msg('expected a list', 'write `- { name, batch_size, utilization_target }` items'),
     })
     .optional(),
+  /** Electricity for GPUs whose hourly price excludes power (owned hardware); see docs/compare.md. */
+  energy: energySchema.optional(),
 });
 
 /** A price card as written in a file or passed as an object (snake_case keys). */

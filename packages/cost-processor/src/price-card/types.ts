@@ -218,4 +218,9 @@ export interface PriceCard {
   readonly defaultsAsOf: string;
   /** First 16 hex digits of the SHA-256 of the normalized card. */
   readonly checksum: string;
+  /**
+   * USD per kWh of GPU energy; absent: energy is not priced (a cloud GPU-hour price includes power).
+   * Priced energy is GPU cost (component `gpu`, `burnrate.unit` = `kwh`).
+   */
+  readonly energy?: { usdPerKwh: number };
 }

@@ -15,6 +15,7 @@ import { BudgetEnforcer } from '../internal/budgets/budget-enforcer.js';
 import { BudgetSpend } from '../internal/budgets/budget-spend.js';
 import { type BudgetSpendReading, createBudgetSpendSource } from '../internal/budgets/fleet-spend.js';
 import { CostLedger, type LedgerBounds } from '../internal/ledger/ledger.js';
+import { priceEnergy } from '../internal/pricing/energy-pricer.js';
 import { TokenPricer } from '../internal/pricing/token-pricer.js';
 import type { TokenPriceResult } from '../internal/pricing/types.js';
 import { createBudgetInstruments } from '../internal/processor/budget-instruments.js';
@@ -262,6 +263,11 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
           case 'revenue':
             ledger.addRevenue(record.usd);
             break;
+          case 'energy': {
+            const energy = priceEnergy(card, record);
+            if (energy) ledger.addCost('gpu', 'card', energy.attributes, energy.usd);
+            break;
+          }
         }
       } catch (error) {
         warnings.warn(

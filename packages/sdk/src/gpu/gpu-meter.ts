@@ -3,6 +3,7 @@ import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { Clock } from '../clock.js';
 import type {
   Attributes,
+  EnergyUsageRecord,
   GpuMarket,
   GpuReservationRecord,
   GpuUsageRecord,
@@ -43,6 +44,16 @@ export interface GpuOptions {
    * attributes and the current `withAttributes` (these win), then through the cardinality guard,
    * exactly like the caller attributes of an LLM call. Default: none.
    */
+  attributes?: CallerAttributes;
+}
+
+/** Options of `recorder.gpu.energy`: which device drew the energy, and caller attributes. */
+export interface EnergyOptions {
+  /** GPU model as the device reports it, e.g. `NVIDIA L4`. */
+  gpu?: string;
+  /** The device's id, e.g. its UUID. */
+  deviceId?: string;
+  /** Caller attributes, merged and guarded like those of GPU work. */
   attributes?: CallerAttributes;
 }
 
@@ -156,6 +167,25 @@ export class GpuMeter {
   /** Records the GPU-seconds every reservation accrued since its last accrual. */
   accrue(): void {
     for (const r of this.reservations.values()) this.accrueOne(r);
+  }
+
+  /**
+   * Hands energy a GPU drew (joules since the previous call for that device) to the processors as an
+   * `energy` record; the nvidia-smi sampler calls it when given a recorder. No metric of its own
+   * (`hw.energy` is the sampler's); the cost processor prices it where the card sets a $/kWh.
+   * Non-positive or non-finite joules are ignored.
+   */
+  energy(joules: number, options: EnergyOptions = {}): void {
+    if (!(Number.isFinite(joules) && joules > 0)) return;
+    const record: EnergyUsageRecord = {
+      kind: 'energy',
+      timeMs: this.deps.clock.now(),
+      attributes: this.deps.resolve(options.attributes),
+      joules,
+    };
+    if (options.gpu !== undefined) record.gpu = options.gpu;
+    if (options.deviceId !== undefined) record.deviceId = options.deviceId;
+    this.deps.emit(record, () => {});
   }
 
   /** GPUs currently held by reservations. */

@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/api';
 import { type Clock, realClock } from '../clock.js';
 import { VERSION } from '../version.js';
+import type { GpuMeter } from './gpu-meter.js';
 
 /** Options of {@link startNvidiaSmiSampler}. */
 export interface NvidiaSmiSamplerOptions {
@@ -27,6 +28,11 @@ export interface NvidiaSmiSamplerOptions {
   energyCounterField?: string;
   /** Clock for integrating power into energy. Default: the real clock. */
   clock?: Clock;
+  /**
+   * A recorder to hand each GPU's energy to (`recorder.gpu.energy`, joules since the previous
+   * sample), so a cost processor prices it at the card's `energy.usd_per_kwh`. Default: none.
+   */
+  recorder?: { readonly gpu: Pick<GpuMeter, 'energy'> };
 }
 
 /** A MIG (Multi-Instance GPU) device as `nvidia-smi -L` lists it under its parent GPU. */
@@ -105,6 +111,8 @@ export function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {}): Nv
   const energy = meter.createObservableCounter(METRIC.gpuEnergy, specOptions(METRIC.gpuEnergy));
   const instruments = [utilization, memory, power, energy];
   const integrated = new Map<string, EnergyState>();
+  // Joules last handed to the recorder, per GPU: records carry the difference.
+  const reported = new Map<string, number>();
   let counterField = options.energyCounterField;
   let warned = false;
 
@@ -141,8 +149,17 @@ export function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {}): Nv
     for (const g of gpus) {
       g.migDevices = mig.get(g.uuid) ?? [];
       if (g.energyJoules === undefined) integrate(g, nowMs);
+      if (options.recorder && g.energyJoules !== undefined) report(g, g.energyJoules);
     }
     return gpus;
+  };
+
+  const report = (g: GpuSample, joules: number): void => {
+    const last = reported.get(g.uuid);
+    reported.set(g.uuid, joules);
+    // The first reading is a baseline; a counter that went down was reset (driver reload): skip it.
+    if (last === undefined || joules <= last) return;
+    options.recorder?.gpu.energy(joules - last, { gpu: g.name, deviceId: g.uuid });
   };
 
   const integrate = (g: GpuSample, nowMs: number): void => {

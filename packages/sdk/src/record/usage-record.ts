@@ -161,6 +161,20 @@ export interface CacheUsageRecord extends RecordBase {
   provider?: string;
 }
 
+/**
+ * Energy a GPU drew (from the nvidia-smi sampler): joules since its previous energy record. Priced
+ * only where the card sets `energy: { usd_per_kwh }` (hardware whose GPU price excludes power).
+ */
+export interface EnergyUsageRecord extends RecordBase {
+  kind: 'energy';
+  /** Joules, > 0. */
+  joules: number;
+  /** The GPU model as the device reports it (e.g. `NVIDIA L4`), when known. */
+  gpu?: string;
+  /** The device's id (a GPU UUID). */
+  deviceId?: string;
+}
+
 /** Revenue attributed to the LLM feature, for ROI. */
 export interface RevenueRecord extends RecordBase {
   kind: 'revenue';
@@ -175,4 +189,5 @@ export type UsageRecord =
   | StorageUsageRecord
   | NetworkUsageRecord
   | CacheUsageRecord
+  | EnergyUsageRecord
   | RevenueRecord;
