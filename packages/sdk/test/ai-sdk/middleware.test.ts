@@ -196,6 +196,20 @@ describe('burnrateMiddleware with ai 6 and @ai-sdk/openai 3', () => {
     expect(await points(f.reader, METRIC.inputTokens)).toEqual([]);
   });
 
+  it('records a 200 whose body does not parse as served, with the SDK’s error, which reaches the caller', async () => {
+    const model = metered(openai.chat('gpt-4o-mini'));
+    const err = await generateText({
+      model,
+      prompt: 'hi',
+      maxRetries: 0,
+      headers: { [FAULT]: 'bad-json' },
+    }).catch((e: unknown) => e);
+    expect(APICallError.isInstance(err)).toBe(true);
+    expect((err as APICallError).statusCode).toBe(200);
+    expect(f.sim.ledger().requests.map((r) => r.outcome)).toEqual(['bad_body']);
+    expect(f.records).toEqual([expect.objectContaining({ errorType: 'APICallError', served: true })]);
+  });
+
   it('records each attempt of the SDK’s own retries, and the caller gets its RetryError', async () => {
     const model = metered(openai.chat('gpt-4o-mini'));
     const err = await generateText({ model, prompt: 'hi', maxRetries: 2, headers: { [FAULT]: '429' } }).catch(
