@@ -456,25 +456,48 @@ function budgetsDashboard(
     'burnrate: budgets',
     'Every budget of the price card: spend over its window against the limit, burn rate and forecast.',
     ds,
-  ).withPanel(
-    new TablePanelBuilder()
-      .title('All budgets')
-      .description(
-        'Spend over each budget window (recording rule) and the limit exported by the cost-processor.',
-      )
-      .datasource(DS)
-      .span(24)
-      .height(7)
-      .unit('currencyUSD')
-      .withTarget(
-        instant(`max by (${LABEL.budget}) (${RECORDING_RULE.budgetSpend})`, 'spent', 'A').format(
-          PromQueryFormat.Table,
+  )
+    .withPanel(
+      new TablePanelBuilder()
+        .title('All budgets')
+        .description(
+          'Spend over each budget window (recording rule) and the limit exported by the cost-processor.',
+        )
+        .datasource(DS)
+        .span(24)
+        .height(7)
+        .unit('currencyUSD')
+        .withTarget(
+          instant(`max by (${LABEL.budget}) (${RECORDING_RULE.budgetSpend})`, 'spent', 'A').format(
+            PromQueryFormat.Table,
+          ),
+        )
+        .withTarget(
+          instant(`max by (${LABEL.budget}) (${PROM.budgetLimit})`, 'limit', 'B').format(
+            PromQueryFormat.Table,
+          ),
         ),
-      )
-      .withTarget(
-        instant(`max by (${LABEL.budget}) (${PROM.budgetLimit})`, 'limit', 'B').format(PromQueryFormat.Table),
+    )
+    .withPanel(
+      ts(
+        'Budget enforcement: decisions per hour',
+        'short',
+        'Calls the enforcing budgets (enforce: in the price card) decided on before they were sent, per hour, by budget and action: allow, block (rejected, nothing sent), downgrade (sent to the cheaper model), cap_output (sent with a lower output cap), warn (sent, counted).',
+        q(
+          `sum by (${LABEL.budget}, ${LABEL.budgetAction}) (rate(${PROM.budgetDecisions}[${RATE}])) * 3600`,
+          `{{${LABEL.budget}}} {{${LABEL.budgetAction}}}`,
+        ),
       ),
-  );
+    )
+    .withPanel(
+      ts(
+        'Budget enforcement: remaining and reserved',
+        'currencyUSD',
+        'What in-process enforcement sees: USD left in each budget window (amount − spent − reserved, never below 0; the lowest over the replicas) and USD reserved for calls in flight (summed over the replicas).',
+        q(`min by (${LABEL.budget}) (${PROM.budgetRemaining})`, `{{${LABEL.budget}}} remaining`),
+        q(`sum by (${LABEL.budget}) (${PROM.budgetReserved})`, `{{${LABEL.budget}}} reserved`, 'B'),
+      ),
+    );
   for (const b of budgets) {
     const spent = spendExpr(b, b.windowSeconds);
     const even = evenRatePerHour(b);
