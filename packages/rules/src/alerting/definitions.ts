@@ -26,6 +26,34 @@ export interface BudgetRuleInput {
   readonly scope: Readonly<Record<string, string>>;
   /** Fractions of the amount that alert, e.g. `[0.5, 0.8, 1]`. */
   readonly thresholds: readonly number[];
+  /**
+   * Set for a calendar budget (`window: day | week | month`, reset at local midnight in
+   * `timeZone`). PromQL has no calendar `increase`, so the rules measure the rolling
+   * `windowSeconds` (1d, 7d, 30d) and every alert says so ({@link calendarWindowNote}).
+   */
+  readonly calendar?: { readonly unit: 'day' | 'week' | 'month'; readonly timeZone: string };
+}
+
+/**
+ * What the rules of a calendar budget measure instead of the calendar period, in words (the
+ * `calendar_window` annotation of its alerts); undefined for a rolling budget.
+ */
+export function calendarWindowNote(b: BudgetRuleInput): string | undefined {
+  if (!b.calendar) return undefined;
+  const { unit, timeZone } = b.calendar;
+  const w = formatDuration(b.windowSeconds);
+  const period = unit === 'day' ? 'day' : unit === 'week' ? 'week (Monday to Sunday)' : 'month';
+  const edge =
+    unit === 'month'
+      ? ' In a 31-day month the 1st has left the last 30d by the 31st; in February the last 30d reach into January.'
+      : unit === 'day'
+        ? ' On a day with a DST change (23 or 25 hours) the last 24h reach one hour into the day before, or miss the first hour.'
+        : '';
+  return (
+    `The budget is per calendar ${period} in ${timeZone}; PromQL has no calendar increase, so this alert measures the rolling last ${w}. ` +
+    `Spend made before midnight still counts after it until it is ${w} old: after the boundary this alert can still fire and clears gradually, not at midnight.${edge} ` +
+    `The in-process budget (and its enforcement) resets exactly at midnight ${timeZone}. See docs/budgets-calendar-windows.md.`
+  );
 }
 
 /** `for:` durations of the generated alerts (Prometheus durations). */
@@ -356,7 +384,9 @@ export function budgetAlertDefinitions(b: BudgetRuleInput, opts: ResolvedAlertin
       dashboard,
     },
   });
-  return defs;
+  const note = calendarWindowNote(b);
+  if (note === undefined) return defs;
+  return defs.map((d) => ({ ...d, annotations: { ...d.annotations, calendar_window: () => note } }));
 }
 
 function formatHours(seconds: number): string {

@@ -346,6 +346,89 @@ function burnTests(b: BudgetRuleInput, opts: ResolvedAlertingOptions): PromtoolT
   };
 }
 
+/** Every zone's midnight in use falls on a quarter hour. */
+const QUARTER_HOUR = 15 * MINUTE;
+
+/**
+ * The first calendar boundary of a budget after the start of promtool's clock (1970-01-01T00:00Z,
+ * a Thursday), in seconds: local midnight of 2 January, of Monday 5 January or of 1 February 1970
+ * in the budget's zone, rounded down to a quarter hour.
+ */
+function firstBoundarySeconds(calendar: NonNullable<BudgetRuleInput['calendar']>): number {
+  const localMidnight =
+    calendar.unit === 'day'
+      ? Date.UTC(1970, 0, 2)
+      : calendar.unit === 'week'
+        ? Date.UTC(1970, 0, 5)
+        : Date.UTC(1970, 1, 1);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: calendar.timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(localMidnight);
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  // The zone's offset at that instant (1970 had no DST change near these dates in any zone we test).
+  const offsetMs =
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - localMidnight;
+  const seconds = (localMidnight - offsetMs) / 1000;
+  return Math.floor(seconds / QUARTER_HOUR) * QUARTER_HOUR;
+}
+
+/**
+ * A calendar budget's rules across a boundary: 1.2 × the amount spent in the 3 to 6 hours before
+ * local midnight still fires the threshold alerts after midnight (the rules measure the rolling
+ * window), and they clear once that spend is a window old.
+ */
+function calendarTests(b: BudgetRuleInput, opts: ResolvedAlertingOptions): PromtoolTestDocument {
+  const calendar = b.calendar;
+  if (!calendar) throw new RulesError(`budget ${b.name}: not a calendar budget`);
+  const defs = budgetAlertDefinitions(b, opts).filter((d) => d.alert === ALERT.threshold);
+  const boundary = firstBoundarySeconds(calendar);
+  // Samples and evaluations every 3h (promtool evaluates every step of a test up to 61 days long):
+  // the spend is seen at the last step before midnight, the alert checked at the first one after.
+  const step = 3 * HOUR;
+  const spentAt = Math.floor((boundary - 1) / step) * step;
+  const afterBoundary = Math.floor(boundary / step) * step + step;
+  const total = 1.2 * b.amountUsd;
+  const afterWindow = spentAt + b.windowSeconds + step;
+  const samples = afterWindow / step + 1;
+  const firing = defs.filter((d) => (d.conditions[0]?.threshold ?? Infinity) <= total);
+  const W = formatDuration(b.windowSeconds);
+  const iso = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  return {
+    rule_files: [`../rules/${budgetRuleFileName(b)}`],
+    evaluation_interval: formatDuration(step),
+    tests: [
+      {
+        name: `${b.name} (calendar ${calendar.unit}, ${calendar.timeZone}): spend just before midnight (${iso(boundary)}) still alerts after it, until it is ${W} old, since the rules measure the rolling ${W}`,
+        interval: formatDuration(step),
+        input_series: splitOverReplicas(b, opts.job, (share) => {
+          const before = spentAt / step;
+          // 0 up to one step before the boundary, then the whole spend, seen in the sample at spentAt.
+          return new SeriesValues()
+            .at(0)
+            .hold(before - 1)
+            .at(total * share)
+            .hold(samples - before - 1);
+        }),
+        alert_rule_test: [
+          { eval_time: formatDuration(spentAt - step), alertname: ALERT.threshold, exp_alerts: [] },
+          {
+            eval_time: formatDuration(afterBoundary),
+            alertname: ALERT.threshold,
+            exp_alerts: firing.map((d) => expected(d, total)),
+          },
+          { eval_time: formatDuration(afterWindow), alertname: ALERT.threshold, exp_alerts: [] },
+        ],
+      },
+    ],
+  };
+}
+
 function fleetTests(opts: ResolvedAlertingOptions): PromtoolTestDocument {
   const defs = healthAlertDefinitions(opts);
   const job = opts.job;
@@ -535,7 +618,9 @@ function fleetTests(opts: ResolvedAlertingOptions): PromtoolTestDocument {
  *   and absent;
  * - per budget, `tests/burnrate-budget-<name>.window.test.yml`: every threshold, crossed one window at
  *   a time, and the forecast alert (fires, silent under the projection, silent once spent);
- * - per budget, `tests/burnrate-budget-<name>.burn.test.yml`: fast and slow burn rate.
+ * - per budget, `tests/burnrate-budget-<name>.burn.test.yml`: fast and slow burn rate;
+ * - per calendar budget, `tests/burnrate-budget-<name>.calendar.test.yml`: what its rules measure
+ *   across a calendar boundary (the rolling window, see {@link calendarWindowNote}).
  *
  * Paths are relative to the directory holding `rules/` and `tests/`; the test files refer to the rule
  * files as `../rules/...`. Budget windows must be whole hours.
@@ -556,6 +641,9 @@ export function generatePromtoolTests(
     ...budgets.flatMap((b) => [
       file(`tests/burnrate-budget-${budgetSlug(b.name)}.window.test.yml`, windowTests(b, opts)),
       file(`tests/burnrate-budget-${budgetSlug(b.name)}.burn.test.yml`, burnTests(b, opts)),
+      ...(b.calendar
+        ? [file(`tests/burnrate-budget-${budgetSlug(b.name)}.calendar.test.yml`, calendarTests(b, opts))]
+        : []),
     ]),
   ];
 }
