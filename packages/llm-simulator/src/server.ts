@@ -1,5 +1,5 @@
 /** The simulator's HTTP server and its public entry point, {@link startSimulator}. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnthropicPromptCache } from './anthropic-prompt.js';
 import { baseHeaders, beginRequest, type LatencyConfig, type SimulatorContext } from './context.js';
@@ -16,6 +16,7 @@ import {
 } from './routes/background-responses.js';
 import { bedrockModelFromMatch, bedrockPattern } from './routes/bedrock-common.js';
 import { handleConverse, handleConverseStream } from './routes/bedrock-converse.js';
+import { createDualProtocolServer } from './routes/bedrock-h2c.js';
 import { handleInvokeModel, handleInvokeModelStream } from './routes/bedrock-invoke.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { handleCompact } from './routes/compact.js';
@@ -247,8 +248,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     signal: closing.signal,
     nextId: (prefix) => `${prefix}sim${(++counter).toString().padStart(6, '0')}`,
     background: new BackgroundResponses(),
+    ...(vllm !== undefined ? { vllm } : {}),
   };
-  const server = createServer((req, res) => {
+  // HTTP/1.1 and cleartext HTTP/2 on one port: the Bedrock runtime client speaks HTTP/2 by default.
+  const server = createDualProtocolServer((req, res) => {
     void handle(ctx, req, res);
   });
   await new Promise<void>((resolve, reject) => {

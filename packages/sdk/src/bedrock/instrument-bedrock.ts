@@ -284,16 +284,16 @@ function observeEventStream(
     if (finished) return;
     finished = true;
     safely('recording a stream', () => {
-      if (err !== undefined) {
-        // A mid-stream abort surfaces as the socket's `Error: aborted` (ECONNRESET); the signal tells.
-        end.errorType = aborted() ? BEDROCK_ABORT_ERROR_TYPE : bedrockErrorType(err);
-        // An abort keeps the usage seen; with only Anthropic's provisional count, that, as estimated.
-        if (!seen.usage && seen.partial && end.errorType === BEDROCK_ABORT_ERROR_TYPE) {
-          end.usage = seen.partial;
-          end.usageSource = 'estimated';
-        }
-      }
+      // A mid-stream abort surfaces as the socket's `Error: aborted` (ECONNRESET) over HTTP/1.1 and
+      // as a quiet end over HTTP/2; the call's signal tells which streams the caller aborted.
+      if (aborted()) end.errorType = BEDROCK_ABORT_ERROR_TYPE;
+      else if (err !== undefined) end.errorType = bedrockErrorType(err);
+      // An abort keeps the usage seen; with only Anthropic's provisional count, that, as estimated.
       if (seen.usage) end.usage = seen.usage;
+      else if (seen.partial && end.errorType === BEDROCK_ABORT_ERROR_TYPE) {
+        end.usage = seen.partial;
+        end.usageSource = 'estimated';
+      }
       finishCall(ctx.recorder, start, end);
     });
   };

@@ -16,18 +16,9 @@ import {
 } from '../../src/index.js';
 
 /**
- * The client's own HTTP/1.1 handler. Since 3.9xx the Bedrock runtime client defaults to its HTTP/2
- * handler (for bidirectional streams); the simulator speaks HTTP/1.1, which the real service speaks
- * too. Loaded from the client's own dependencies, so it is the handler the client ships with.
+ * A real Bedrock runtime client pointed at the simulator, with fake static credentials and the
+ * client's default request handler (HTTP/2, which the simulator speaks in clear text).
  */
-const clientRequire = createRequire(
-  createRequire(import.meta.url).resolve('@aws-sdk/client-bedrock-runtime'),
-);
-const { NodeHttpHandler } = clientRequire('@smithy/node-http-handler') as {
-  NodeHttpHandler: new () => NonNullable<BedrockRuntimeClientConfig['requestHandler']>;
-};
-
-/** A real Bedrock runtime client pointed at the simulator, with fake static credentials. */
 export function bedrockClient(
   sim: Simulator,
   config: Partial<BedrockRuntimeClientConfig> = {},
@@ -37,9 +28,22 @@ export function bedrockClient(
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
     ...config,
   });
+}
+
+/**
+ * The client's own HTTP/1.1 handler (`NodeHttpHandler`, what clients before HTTP/2 used and what
+ * users configure behind HTTP/1.1-only proxies), loaded from the client's own dependencies.
+ */
+export function http1Handler(): NonNullable<BedrockRuntimeClientConfig['requestHandler']> {
+  const clientRequire = createRequire(
+    createRequire(import.meta.url).resolve('@aws-sdk/client-bedrock-runtime'),
+  );
+  const { NodeHttpHandler } = clientRequire('@smithy/node-http-handler') as {
+    NodeHttpHandler: new () => NonNullable<BedrockRuntimeClientConfig['requestHandler']>;
+  };
+  return new NodeHttpHandler();
 }
 
 /** A simulator, a Prometheus exporter served over HTTP, a cost processor and an instrumented client. */

@@ -16,6 +16,7 @@ import {
   type BedrockFixture,
   bedrockClient,
   bedrockFixture,
+  http1Handler,
   longSystemText,
   type Series,
   sumOf,
@@ -295,12 +296,13 @@ describe('instrumentBedrock: InvokeModel and InvokeModelWithResponseStream', () 
       { abortSignal: controller.signal },
     );
     const seen: unknown[] = [];
-    await expect(async () => {
+    // Over HTTP/2 the client ends the stream quietly after an abort; over HTTP/1.1 it throws.
+    await (async () => {
       for await (const chunk of out.body ?? []) {
         seen.push(JSON.parse(new TextDecoder().decode(chunk.chunk?.bytes)));
         controller.abort();
       }
-    }).rejects.toThrow();
+    })().catch(() => undefined);
     // What the caller itself read before aborting: message_start, with the exact input and a provisional output.
     const start = seen[0] as {
       type: string;
@@ -311,6 +313,39 @@ describe('instrumentBedrock: InvokeModel and InvokeModelWithResponseStream', () 
     expect([record.errorType, record.usageSource, record.served]).toEqual(['AbortError', 'estimated', true]);
     expect(record.usage.input).toBe(start.message.usage.input_tokens);
     expect(record.usage.output).toBe(start.message.usage.output_tokens);
+  });
+});
+
+describe("instrumentBedrock over the client's HTTP/1.1 handler", () => {
+  let f: BedrockFixture;
+  beforeEach(async () => {
+    f = await bedrockFixture();
+  });
+  afterEach(() => f.close());
+
+  it('counts the same and lets a mid-stream abort reach the caller as the error the client throws', async () => {
+    const client = instrumentBedrock(bedrockClient(f.sim, { requestHandler: http1Handler() }), {
+      recorder: f.recorder,
+    });
+    await drain((await client.send(new ConverseStreamCommand(converse(LLAMA, 'over http/1.1')))).stream);
+    const controller = new AbortController();
+    const out = await client.send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId: HAIKU,
+        body: invokeBody(HAIKU, 'abort over http/1.1'),
+      }),
+      { abortSignal: controller.signal },
+    );
+    const err = await (async () => {
+      for await (const _chunk of out.body ?? []) controller.abort();
+    })().catch((e: unknown) => e);
+    client.destroy();
+    expect((err as Error).message).toBe('aborted');
+    expectCountersMatchLedger(await f.scrape(), f.sim, LLAMA);
+    expect(f.records.map((r) => [r.requestModel, r.errorType, r.usageSource])).toEqual([
+      [LLAMA, undefined, 'provider'],
+      [HAIKU, 'AbortError', 'estimated'],
+    ]);
   });
 });
 
