@@ -170,7 +170,7 @@ describe('budgets with enforce: block', () => {
       reservedUsd: e.reservedUsd,
       limitUsd: e.limitUsd,
       estimateUsd: nano(e.estimateUsd),
-      resetsAt: e.resetsAt?.toISOString(),
+      resetsAt: e.resetsAt.toISOString(),
     }).toEqual({
       budget: 'search',
       scope: { feature: 'search' },
@@ -242,7 +242,10 @@ describe('budgets with enforce: block', () => {
         enforce: { action: 'block' },
       },
     ]);
-    await expect(ask(f, 'gpt-4o', 'search', 20)).rejects.toBeInstanceOf(BudgetExceededError);
+    const blocked = (await ask(f, 'gpt-4o', 'search', 20).catch((e: unknown) => e)) as BudgetExceededError;
+    expect(blocked).toBeInstanceOf(BudgetExceededError);
+    // Nothing spent in the rolling window yet: spend made now ages out one window from now.
+    expect(blocked.resetsAt.toISOString()).toBe(new Date(T0 + DAY_MS).toISOString());
     const chat = await ask(f, 'gpt-4o', 'chat', 20);
     expect(chat.usage?.completion_tokens).toBe(20);
     expect(f.served().map((r) => r.model)).toEqual(['gpt-4o']);
@@ -262,7 +265,7 @@ describe('budgets with enforce: block', () => {
     ]);
     const e = (await ask(f, 'gpt-4o', 'search', 20).catch((x: unknown) => x)) as BudgetExceededError;
     // T0 is 05:00 in New York (EST, UTC−5): the next local midnight is 05:00 UTC the next day.
-    expect(e.resetsAt?.toISOString()).toBe('2026-12-02T05:00:00.000Z');
+    expect(e.resetsAt.toISOString()).toBe('2026-12-02T05:00:00.000Z');
     expect(f.sim.ledger().requests).toEqual([]);
   });
 

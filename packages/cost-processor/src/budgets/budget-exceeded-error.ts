@@ -16,10 +16,10 @@ export interface BudgetExceededDetails {
   estimateUsd: number;
   /**
    * When spend in the window drops: the next calendar boundary, or for a rolling window when the
-   * oldest spend in it ages out; undefined for a rolling window with no spend in it (nothing to wait
-   * for: the call alone costs more than the budget, or calls in flight hold it).
+   * oldest spend in it ages out (one window from now when none is in it yet: the call alone costs
+   * more than the budget, or calls in flight hold it).
    */
-  resetsAt: Date | undefined;
+  resetsAt: Date;
 }
 
 /**
@@ -40,7 +40,7 @@ export class BudgetExceededError extends BurnrateError implements BudgetExceeded
   readonly reservedUsd: number;
   readonly limitUsd: number;
   readonly estimateUsd: number;
-  readonly resetsAt: Date | undefined;
+  readonly resetsAt: Date;
 
   /** @param details the budget and where it stood when the call was refused. */
   constructor(details: BudgetExceededDetails) {
@@ -48,7 +48,7 @@ export class BudgetExceededError extends BurnrateError implements BudgetExceeded
       .map(([k, v]) => `${k}="${v}"`)
       .join(',');
     super(
-      `budget ${details.budget}${scope ? ` {${scope}}` : ''} exceeded: spent $${usd(details.spentUsd)} + reserved $${usd(details.reservedUsd)} + this call's estimate $${usd(details.estimateUsd)} > limit $${usd(details.limitUsd)}; the call was not sent${details.resetsAt ? ` (spend drops at ${details.resetsAt.toISOString()})` : ''}`,
+      `budget ${details.budget}${scope ? ` {${scope}}` : ''} exceeded: spent $${usd(details.spentUsd)} + reserved $${usd(details.reservedUsd)} + this call's estimate $${usd(details.estimateUsd)} > limit $${usd(details.limitUsd)}; the call was not sent (spend in the window drops at ${details.resetsAt.toISOString()})`,
     );
     this.budget = details.budget;
     this.scope = { ...details.scope };

@@ -279,7 +279,9 @@ export class BudgetEnforcer {
       t.status.blocked.calls += 1;
       t.status.blocked.usd += originalUsd;
     }
-    const resetsAtMs = r?.resetsAtMs;
+    // No spend in a rolling window yet (the call alone, or calls in flight, fill the budget): the
+    // spend made now ages out one window from now, so that is when the budget is whole again.
+    const resetsAtMs = r?.resetsAtMs ?? this.#o.clock() + t.budget.windowSeconds * 1000;
     return {
       action: 'reject',
       error: new BudgetExceededError({
@@ -289,7 +291,7 @@ export class BudgetEnforcer {
         reservedUsd: t.reservedUsd,
         limitUsd: t.budget.amountUsd,
         estimateUsd,
-        resetsAt: resetsAtMs === undefined ? undefined : new Date(resetsAtMs),
+        resetsAt: new Date(resetsAtMs),
       }),
     };
   }
