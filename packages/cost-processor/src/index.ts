@@ -65,6 +65,17 @@ export type {
   ServingEngine,
 } from './price-card/types.js';
 export {
+  type ContainerPrice,
+  type ImagePrice,
+  type ModelUnitPrice,
+  type ToolCallPrice,
+  UNIT_PRICE_SOURCES,
+  type UnitPriceFrom,
+  type UnitPriceTable,
+  unitPriceTable,
+} from './price-card/unit-prices.js';
+export type { UnitPricesInput } from './price-card/unit-prices-schema.js';
+export {
   type CostProcessor,
   type CostProcessorOptions,
   createCostProcessor,

@@ -101,7 +101,7 @@ describe('a large price card loads whole, and an oversized one is refused before
     const cut = `"m${'k'.repeat(79)}…" (5,000,000 characters)`;
     expect(message).toBe(
       `Invalid price card (${path}): 1 issue\n` +
-        `  - [${cut}]: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, budgets_source, deployments), got unknown key ${cut} — fix: remove it`,
+        `  - [${cut}]: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, budgets_source, deployments, unit_prices, energy), got unknown key ${cut} — fix: remove it`,
     );
   });
 

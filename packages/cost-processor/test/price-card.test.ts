@@ -158,7 +158,7 @@ describe('rejecting a bad price card with path, value and fix', () => {
       modles: {},
     });
     expect(issues).toContain(
-      'modles: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, budgets_source, deployments), got unknown key "modles" — fix: did you mean "models"?',
+      'modles: expected a known key (currency, models, aliases, providers, multipliers, gpu, storage, network, fixed, budgets, budgets_source, deployments, unit_prices, energy), got unknown key "modles" — fix: did you mean "models"?',
     );
     expect(
       issues.some((i) => i.startsWith('budgets[0].treshold:') && i.includes('did you mean "thresholds"?')),

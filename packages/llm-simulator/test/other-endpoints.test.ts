@@ -119,7 +119,7 @@ describe('audio', () => {
       file: await audio(4),
       response_format: 'verbose_json',
     });
-    expect(verbose.duration).toBe(4);
+    expect((verbose as { duration?: number }).duration).toBe(4);
     expect(sim.ledger().served.units.models['whisper-1']).toEqual({ audio_seconds: 6 });
   });
 });

@@ -29,6 +29,8 @@ const UNPRICED_FIX: Readonly<Record<UnpricedReason, string>> = {
   unknown_gpu: 'add the GPU model with its $/hour under gpu: in the price card',
   no_price_for_market: 'add a price for that market under gpu: in the price card',
   unknown_network_scope: 'add the scope with its $/GB under network: in the price card',
+  unknown_unit_price:
+    'add the price of those images, audio minutes, characters, tool calls or containers under unit_prices: in the price card',
 };
 
 const total = (groups: readonly GroupSum[]): number => groups.reduce((sum, g) => sum + g.value, 0);

@@ -38,6 +38,7 @@ import type {
   TokenPricesPer1M,
   UnitPriceOrigin,
 } from './types.js';
+import { unitPriceTable } from './unit-prices.js';
 
 /** Default deployment alerts: idle above half its cost for an hour; over capacity for 15 minutes. */
 export const DEFAULT_DEPLOYMENT_ALERTS: Readonly<DeploymentAlerts> = {
@@ -795,6 +796,7 @@ function normalize(card: ParsedCard): PriceCard {
     }),
     catalogVersion: CATALOG_VERSION,
     defaultsAsOf: defaults.asOf,
+    ...(card.unit_prices && { unitPrices: unitPriceTable(card.unit_prices) }),
     ...(card.energy && { energy: { usdPerKwh: card.energy.usd_per_kwh } }),
   };
   const checksum = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);

@@ -1,5 +1,6 @@
 import { parseDuration } from '@burnrate/semconv';
 import { z } from 'zod';
+import { unitPricesSchema } from './unit-prices-schema.js';
 
 /**
  * Builds a zod error message that the loader splits into "expected" and "fix".
@@ -389,6 +390,8 @@ export const priceCardSchema = z.strictObject({
       error: msg('expected a list', 'write `- { name, batch_size, utilization_target }` items'),
     })
     .optional(),
+  /** Prices in images, audio minutes, characters, tool calls and containers (see unit-prices-schema.ts). */
+  unit_prices: unitPricesSchema.optional(),
   /** Electricity for GPUs whose hourly price excludes power (owned hardware); see docs/compare.md. */
   energy: energySchema.optional(),
 });

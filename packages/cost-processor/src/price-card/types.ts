@@ -1,5 +1,6 @@
 import type { GpuMarket } from '@burnrate/sdk';
 import type { SelectorMatcher } from './label-selector.js';
+import type { UnitPriceTable } from './unit-prices.js';
 
 /** Where a non-token price came from: the user's card or burnrate's shipped defaults. */
 export type UnitPriceOrigin = 'card' | 'default';
@@ -223,4 +224,10 @@ export interface PriceCard {
    * Priced energy is GPU cost (component `gpu`, `burnrate.unit` = `kwh`).
    */
   readonly energy?: { usdPerKwh: number };
+  /**
+   * Prices in units other than tokens (images, audio, characters, tool calls, containers): the
+   * card's `unit_prices` over the shipped OpenAI table. Absent when the card has no `unit_prices`
+   * (the shipped table applies).
+   */
+  readonly unitPrices?: UnitPriceTable;
 }

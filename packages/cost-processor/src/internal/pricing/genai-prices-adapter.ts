@@ -122,7 +122,29 @@ export function toCatalogUsage(usage: TokenUsage): Usage {
   if (cacheWrite > 0) out.cache_write_tokens = cacheWrite;
   const cacheWrite1h = Math.min(clean(usage.cacheWrite1h ?? 0), cacheWrite);
   if (cacheWrite1h > 0) out.cache_write_1h_tokens = cacheWrite1h;
+  // Image and audio parts (gpt-image, gpt-4o-transcribe): the catalog prices them at their own
+  // rates where the model has one, at the text rate otherwise. Never more than their whole.
+  const modal: readonly [keyof TokenUsage, string, number][] = [
+    ['inputImage', 'input_image_tokens', input],
+    ['inputAudio', 'input_audio_tokens', input],
+    ['outputImage', 'output_image_tokens', output],
+    ['outputAudio', 'output_audio_tokens', output],
+  ];
+  for (const [field, key, whole] of modal) {
+    const n = Math.min(clean(Number(usage[field] ?? 0)), whole);
+    if (n > 0) out[key] = n;
+  }
   return out;
+}
+
+/** True when usage splits image or audio tokens out (compiled plans do not price those: see catalog-price-plan.ts). */
+export function hasModalityTokens(usage: TokenUsage): boolean {
+  return (
+    (usage.inputImage ?? 0) > 0 ||
+    (usage.inputAudio ?? 0) > 0 ||
+    (usage.outputImage ?? 0) > 0 ||
+    (usage.outputAudio ?? 0) > 0
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { type CatalogTokens, evaluateCatalogPlan } from './catalog-price-plan.js
 import {
   type CatalogModel,
   GENAI_PRICES_CATALOG,
+  hasModalityTokens,
   type PriceCatalog,
   toCatalogTokens,
   toCatalogUsage,
@@ -404,7 +405,8 @@ export class TokenPricer {
     const usage = record.usage;
     let hitUsd: number | undefined;
     let noCacheHitUsd: number | undefined;
-    if (hit.plan) {
+    // A plan knows text tokens only: image and audio parts go to the catalog itself.
+    if (hit.plan && !hasModalityTokens(usage)) {
       const tokens = toCatalogTokens(usage);
       const noCacheTokens = toCatalogTokens(usage, true);
       hitUsd = evaluateCatalogPlan(hit.plan, tokens, record.timeMs);

@@ -13,7 +13,9 @@ export type UnpricedReason =
   | 'usage_missing'
   | 'unknown_gpu'
   | 'no_price_for_market'
-  | 'unknown_network_scope';
+  | 'unknown_network_scope'
+  /** Images, audio seconds, characters, tool calls or containers with no unit price. */
+  | 'unknown_unit_price';
 
 /** A price that could not be found, with a human explanation including the fix. */
 export interface Unpriced {

@@ -1,9 +1,10 @@
-import type {
-  Attributes,
-  CacheUsageRecord,
-  GpuUsageRecord,
-  LlmUsageRecord,
-  NetworkUsageRecord,
+import {
+  type Attributes,
+  type CacheUsageRecord,
+  type GpuUsageRecord,
+  type LlmUsageRecord,
+  type NetworkUsageRecord,
+  reportsTokens,
 } from '@burnrate/sdk';
 import { ATTR } from '@burnrate/semconv';
 import type { CapacityTracker } from '../../capacity/capacity-tracker.js';
@@ -13,6 +14,7 @@ import { ResolutionMemo } from '../pricing/resolution-memo.js';
 import { PRICE_MEMO_LIMIT, type TokenPricer } from '../pricing/token-pricer.js';
 import type { TokenPriced, Unpriced } from '../pricing/types.js';
 import { priceGpu, priceNetwork } from '../pricing/unit-pricers.js';
+import { recordUnitCosts } from './record-unit-costs.js';
 import type { OnceWarnings } from './warnings.js';
 
 /** What {@link RecordCosts} writes to besides the ledger: the per-call cost histogram, when bound. */
@@ -95,6 +97,29 @@ export class RecordCosts {
       this.unpriced(USAGE_MISSING, `${record.provider}/${model}`, 'request', 1, llmBase(record));
       return;
     }
+    // Units other than tokens (images, audio, characters, built-in tools): priced on top of the
+    // tokens, or instead of them for calls billed only in such units (DALL·E, whisper-1, tts-1).
+    const tokensReported = reportsTokens(record.usage, record.units);
+    const units =
+      record.units === undefined
+        ? undefined
+        : recordUnitCosts(this.card, ledger, record, tokensReported, llmBase(record), (r, s, u, n, a) =>
+            this.unpriced(r, s, u, n, a),
+          );
+    const unitUsd = units?.usd ?? 0;
+    if (!tokensReported) {
+      const charged = units !== undefined && units.charges.length > 0;
+      ledger.addLlmCall(
+        record.provider,
+        model,
+        record.usage,
+        charged ? { usd: unitUsd, standardTierCatalogUsd: 0 } : undefined,
+      );
+      const sink = this.sink();
+      if (sink && charged)
+        sink.recordCallCost(unitUsd, unitCallCostAttributes(record, units.charges[0]?.source));
+      return;
+    }
     const result = this.pricer.price(record);
     if (result.kind === 'unpriced') {
       ledger.addLlmCall(record.provider, model, record.usage, undefined);
@@ -120,13 +145,13 @@ export class RecordCosts {
     const batchFactor = this.pricer.batchFactor(result.providerId);
     const standardCatalog = result.source !== 'explicit' && result.serviceTier === undefined ? result.usd : 0;
     const priced: { usd: number; standardTierCatalogUsd: number; batchFactor?: number } = {
-      usd: result.usd,
+      usd: result.usd + unitUsd,
       standardTierCatalogUsd: standardCatalog,
     };
     if (batchFactor !== undefined) priced.batchFactor = batchFactor;
     ledger.addLlmCall(record.provider, model, record.usage, priced, record.requestModel, parts?.calls);
     const sink = this.sink();
-    if (sink) sink.recordCallCost(result.usd, callCostAttributes(record, result, parts, caller));
+    if (sink) sink.recordCallCost(result.usd + unitUsd, callCostAttributes(record, result, parts, caller));
     const tierSaved = result.serviceTierSavingsUsd > 0 && result.serviceTier !== undefined;
     if (!(result.promptCacheSavingsUsd > 0) && !tierSaved) return;
     const savingsKey = parts ? ledger.savingsCallerKey(caller) : undefined;
@@ -309,6 +334,17 @@ function callCostAttributes(
   attributes[ATTR.priceSource] = result.source;
   if (reusable && typeof record.operation === 'string')
     parts.callCost = { operation: record.operation, attributes };
+  return attributes;
+}
+
+/** `burnrate.request.cost.usd` attributes of a call billed only in units other than tokens. */
+function unitCallCostAttributes(record: LlmUsageRecord, source: string | undefined): Attributes {
+  const attributes: Attributes = {};
+  for (const k of Object.keys(record.attributes)) attributes[k] = record.attributes[k] as Attributes[string];
+  attributes[ATTR.providerName] = record.provider;
+  attributes[ATTR.requestModel] = record.requestModel;
+  attributes[ATTR.operationName] = record.operation;
+  attributes[ATTR.priceSource] = source ?? 'default';
   return attributes;
 }
 
