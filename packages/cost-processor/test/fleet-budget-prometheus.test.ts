@@ -10,7 +10,12 @@ import {
   startPrometheus,
   waitFor,
 } from '../../../docker/test/harness/index.js';
-import { type CostProcessor, createCostProcessor, type PriceCardInput } from '../src/index.js';
+import {
+  BudgetExceededError,
+  type CostProcessor,
+  createCostProcessor,
+  type PriceCardInput,
+} from '../src/index.js';
 import { fleetSpendQuery } from '../src/internal/budgets/fleet-spend.js';
 import { llm } from './helpers.js';
 
@@ -22,16 +27,35 @@ interface Replica {
   readonly warnings: string[];
   /** Dollars this replica spent (the truth the fleet's numbers are checked against). */
   spentUsd: number;
-  /** Spends exactly `usd` (a call of `usd` million input tokens at $1 per 1M). */
+  /** Spends exactly `usd` (a record of `usd` million output tokens at $1 per 1M), bypassing enforcement. */
   spend(usd: number): void;
+  /**
+   * One $1 call through the decision path wrappers use (decideCall, then recordLlm with its
+   * callId): an estimate of exactly $1 (a 1M output-token cap at $1 per 1M, input free), 1M
+   * output tokens used.
+   * Returns the rejection's error, or undefined when the call was sent.
+   */
+  call(): Error | undefined;
   stop(): Promise<void>;
 }
 
-/** A card with one model at $1 per 1M input tokens and `budgets` shared through `budgets_source`. */
+/**
+ * A card with one model at $1 per 1M output tokens (input free, so a call's estimate is its output
+ * cap's price) and one blocking budget shared
+ * through `budgets_source`.
+ */
 function card(prometheus: string, extra: Partial<PriceCardInput> = {}): PriceCardInput {
   return {
-    models: { 'flat-model': { input: 1, output: 0 } },
-    budgets: [{ name: 'shared', amount: 95, window: '1h', scope: { feature: 'search' } }],
+    models: { 'flat-model': { input: 0, output: 1 } },
+    budgets: [
+      {
+        name: 'shared',
+        amount: 95,
+        window: '1h',
+        scope: { feature: 'search' },
+        enforce: { action: 'block' },
+      },
+    ],
     // The timer would refresh at its own moments; this test refreshes on demand (refreshBudgets) after
     // each scrape, so an hour's timer never fires while it runs.
     budgets_source: { prometheus, refresh: '60m' },
@@ -74,8 +98,36 @@ async function startReplica(
     warnings,
     spentUsd: 0,
     spend(usd) {
-      costs.onUsage(llm('flat-model', { input: usd * 1_000_000 }, { attributes: { feature: 'search' } }));
+      costs.onUsage(llm('flat-model', { output: usd * 1_000_000 }, { attributes: { feature: 'search' } }));
       replica.spentUsd += usd;
+    },
+    call() {
+      const plan = recorder.decideCall(
+        {
+          provider: 'openai',
+          operation: 'chat',
+          model: 'flat-model',
+          maxOutputTokens: 1_000_000,
+          streaming: false,
+          content: { messages: [] },
+        },
+        { feature: 'search' },
+      );
+      if (plan.kind === 'reject') return plan.error;
+      recorder.recordLlm({
+        provider: 'openai',
+        operation: 'chat',
+        requestModel: plan.model,
+        usage: { input: 0, cacheRead: 0, cacheWrite: 0, output: 1_000_000, reasoning: 0 },
+        usageSource: 'provider',
+        durationS: 1,
+        streaming: false,
+        served: true,
+        ...(plan.callId !== undefined && { callId: plan.callId }),
+        attributes: { feature: 'search' },
+      });
+      replica.spentUsd += 1;
+      return undefined;
     },
     async stop() {
       await recorder.shutdown();
@@ -122,11 +174,13 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     return truth;
   }
 
-  it('stops the fleet within N × the spend of one refresh interval: $105 spent against $95, bound $110', async () => {
-    // Each round, each replica in turn spends $1 calls while its reading leaves room, at most
+  it('blocks the fleet within N × the spend of one refresh interval: $105 spent against $95, bound $110', async () => {
+    // Each round, each replica in turn makes $1 calls until enforce: block rejects one, at most
     // PER_ROUND_USD; then Prometheus scrapes and every replica refreshes. Its reading between two
     // refreshes is the fleet's spend at the last refresh plus its own spend since.
     const rounds: number[][] = [];
+    const rejections: Error[] = [];
+    const firstCallMs = Date.now();
     for (let round = 0; round < 40; round++) {
       const truth = await syncFleet();
       for (const r of replicas) {
@@ -137,8 +191,12 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
       }
       const spent = replicas.map((r) => {
         let n = 0;
-        while (n < PER_ROUND_USD && (r.costs.budgetSpend('shared')?.spentUsd ?? 0) + 1 <= AMOUNT_USD) {
-          r.spend(1);
+        while (n < PER_ROUND_USD) {
+          const error = r.call();
+          if (error) {
+            rejections.push(error);
+            break;
+          }
           n++;
         }
         return n;
@@ -154,6 +212,22 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     const overshoot = total - AMOUNT_USD;
     expect(overshoot).toBe(10);
     expect(overshoot).toBeLessThanOrEqual(replicas.length * PER_ROUND_USD);
+    // The eighth round's first call on each replica was refused, with the fleet's numbers.
+    expect(rejections).toHaveLength(3);
+    for (const e of rejections) {
+      expect(e).toBeInstanceOf(BudgetExceededError);
+      expect(e).toMatchObject({
+        budget: 'shared',
+        spentUsd: 105,
+        reservedUsd: 0,
+        limitUsd: 95,
+        estimateUsd: 1,
+      });
+      // This replica's oldest spend in the hour leaves it one hour after it was made.
+      const resetsAt = (e as BudgetExceededError).resetsAt.getTime();
+      expect(resetsAt).toBeGreaterThanOrEqual(firstCallMs + 3_600_000);
+      expect(resetsAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    }
     for (const r of replicas) expect(r.warnings).toEqual([]);
   }, 120_000);
 
@@ -177,6 +251,8 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
       expect(bs).toHaveLength(1);
       expect(bs[0]).toContain(`burnrate: budgets_source: cannot read the fleet's spend from ${down}:`);
       expect(bs[0]).toContain("budgets count this replica's spend only until it answers (fail: open)");
+      // Telemetry being down does not block (fail: open): the call fits the local $3 + $1.
+      expect(open.call()).toBeUndefined();
 
       await closed.costs.refreshBudgets();
       expect(closed.costs.budgetSpend('shared')).toMatchObject({
@@ -184,6 +260,9 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
         source: 'local',
         failClosed: true,
       });
+      // fail: closed blocks a budget-enforced call while the fleet's spend is unknown.
+      expect(closed.call()).toBeInstanceOf(BudgetExceededError);
+      expect(closed.spentUsd).toBe(0);
       expect(
         closed.warnings.filter((w) => w.includes('fail: closed, so budget-enforced calls are blocked')),
       ).toHaveLength(1);
@@ -193,7 +272,7 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     }
   });
 
-  it('reads fail: closed as not blocking once Prometheus answers', async () => {
+  it('lets calls through under fail: closed once Prometheus answers, and still enforces the budget', async () => {
     const url = prom?.url ?? '';
     const r = await startReplica(
       card(url, { budgets_source: { prometheus: url, refresh: '60m', fail: 'closed' } }),
@@ -201,6 +280,8 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     try {
       await r.costs.refreshBudgets();
       expect(r.costs.budgetSpend('shared')).toMatchObject({ source: 'fleet', failClosed: false });
+      // The fleet spent $105 of $95 in the test above: refused for the budget, not for Prometheus.
+      expect(r.call()).toMatchObject({ budget: 'shared', spentUsd: 105 });
     } finally {
       await r.stop();
     }
