@@ -219,6 +219,69 @@ describe('a calendar budget in the cost processor', () => {
   });
 });
 
+describe('an enforced calendar budget', () => {
+  it('blocks before midnight in Berlin with resetsAt at the boundary, and lets the call through at midnight', () => {
+    const clock = createManualClock(at('2026-03-31T21:00:00.000Z')); // 23:00 CEST, 31 March
+    const costs = createCostProcessor({
+      priceCard: {
+        models: { 'flat-model': { input: 0, output: 1 } },
+        budgets: [
+          {
+            name: 'monthly',
+            amount: 10,
+            window: 'month',
+            timezone: 'Europe/Berlin',
+            enforce: { action: 'block' },
+          },
+        ],
+      },
+    });
+    const recorder = createUsageRecorder({
+      meterProvider: testMeter().meterProvider,
+      clock,
+      processors: [costs],
+    });
+    // A call estimated and billed at exactly $1: a 1M output-token cap, 1M output tokens, input free.
+    const call = (): Error | undefined => {
+      const plan = recorder.decideCall(
+        {
+          provider: 'openai',
+          operation: 'chat',
+          model: 'flat-model',
+          maxOutputTokens: 1_000_000,
+          streaming: false,
+          content: { messages: [] },
+        },
+        {},
+      );
+      if (plan.kind === 'reject') return plan.error;
+      recorder.recordLlm({
+        provider: 'openai',
+        operation: 'chat',
+        requestModel: plan.model,
+        usage: { input: 0, cacheRead: 0, cacheWrite: 0, output: 1_000_000, reasoning: 0 },
+        usageSource: 'provider',
+        durationS: 1,
+        streaming: false,
+        served: true,
+        ...(plan.callId !== undefined && { callId: plan.callId }),
+      });
+      return undefined;
+    };
+    for (let i = 0; i < 10; i++) expect(call()).toBeUndefined();
+    clock.set(at('2026-03-31T21:59:59.999Z'));
+    const refused = call();
+    expect(refused).toMatchObject({ budget: 'monthly', spentUsd: 10, limitUsd: 10, reservedUsd: 0 });
+    expect((refused as { resetsAt?: Date }).resetsAt?.toISOString()).toBe('2026-03-31T22:00:00.000Z');
+    clock.set(at('2026-03-31T22:00:00.000Z')); // 00:00 CEST, 1 April
+    expect(call()).toBeUndefined();
+    expect(costs.budgetSpend('monthly')).toMatchObject({
+      spentUsd: 1,
+      resetsAtMs: at('2026-04-30T22:00:00Z'),
+    });
+  });
+});
+
 describe('calendar windows and budgets_source in the price card', () => {
   const issues = (input: PriceCardInput): string[] => {
     try {
