@@ -32,6 +32,7 @@ export {
   type DeploymentCandidate,
   HOURS_PER_MONTH,
 } from './compare/compare.js';
+export { measuredAlternatives } from './compare/measured-alternatives.js';
 export type {
   BudgetAction,
   BudgetEnforcementStatus,

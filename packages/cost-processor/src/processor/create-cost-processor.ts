@@ -11,6 +11,7 @@ import {
 import { ATTR } from '@burnrate/semconv';
 import type { MeterProvider } from '@opentelemetry/api';
 import { CapacityTracker, type DeploymentCapacity } from '../capacity/capacity-tracker.js';
+import { measuredAlternatives } from '../compare/measured-alternatives.js';
 import { BudgetEnforcer } from '../internal/budgets/budget-enforcer.js';
 import { BudgetSpend } from '../internal/budgets/budget-spend.js';
 import { type BudgetSpendReading, createBudgetSpendSource } from '../internal/budgets/fleet-spend.js';
@@ -282,8 +283,14 @@ export function createCostProcessor(options: CostProcessorOptions = {}): CostPro
     report() {
       const now = clock();
       accrual.accrue(now);
-      const report = buildReport(card, ledger.snapshot(), now, failedCalls.snapshot(), (name) =>
-        budgetSpend.window(name, now),
+      const snap = ledger.snapshot();
+      const report = buildReport(
+        card,
+        snap,
+        now,
+        failedCalls.snapshot(),
+        (name) => budgetSpend.window(name, now),
+        measuredAlternatives(card, capacityTracker.current(now), snap.models),
       );
       for (const b of report.budgets) {
         const enforcement = enforcer.status(b.name);

@@ -1,3 +1,4 @@
+import type { Comparison } from '../compare/compare.js';
 import { budgetStatuses } from '../internal/budgets/budget-status.js';
 import type { WindowSpend } from '../internal/budgets/budget-window.js';
 import { COST_COMPONENTS, type CostComponent, type LedgerSnapshot } from '../internal/ledger/ledger.js';
@@ -14,6 +15,7 @@ const MONTH_S = 30 * 86_400;
  * @param failed the failed LLM calls among the snapshot's calls (they are not queries); failures
  *   of a model the snapshot does not list count in the total only.
  * @param windowSpend a budget's spend in its window at `nowMs` (calendar budgets report the current period).
+ * @param comparisons measured deployment comparisons; the GPU recommendations use their dollars.
  */
 export function buildReport(
   card: PriceCard,
@@ -21,6 +23,7 @@ export function buildReport(
   nowMs: number,
   failed: readonly FailedLlmCalls[] = [],
   windowSpend?: (budget: string) => WindowSpend | undefined,
+  comparisons: readonly Comparison[] = [],
 ): CostReport {
   const totalUsd = COST_COMPONENTS.reduce((sum, c) => sum + snap.byComponent[c], 0);
   const components = Object.fromEntries(
@@ -50,7 +53,7 @@ export function buildReport(
     savings: { totalUsd: savingsTotal, byStrategy: snap.savingsByStrategy },
     unpriced: snap.unpriced,
     responseCache: { hits: snap.cacheHits, misses: snap.cacheMisses },
-    recommendations: recommend(card, snap, components),
+    recommendations: recommend(card, snap, components, comparisons),
     budgets: snap.costSeries
       ? budgetStatuses(card.budgets, snap.costSeries, snap.startedAtMs, nowMs, windowSpend)
       : [],

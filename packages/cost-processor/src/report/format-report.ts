@@ -144,7 +144,12 @@ export function formatReport(report: CostReport): string {
     out.push('');
     out.push('recommendations:');
     report.recommendations.forEach((r, i) => {
-      const usd = r.estimatedSavingsUsd !== undefined ? ` (saves ~${formatUsd(r.estimatedSavingsUsd)})` : '';
+      const usd =
+        r.estimatedMonthlySavingsUsd !== undefined
+          ? ` (saves ~${formatUsd(r.estimatedMonthlySavingsUsd)}/month)`
+          : r.estimatedSavingsUsd !== undefined
+            ? ` (saves ~${formatUsd(r.estimatedSavingsUsd)})`
+            : '';
       out.push(`  ${i + 1}. [${r.rule}] ${r.action}${usd}`);
       if (r.basis) out.push(`     basis: ${r.basis}`);
     });

@@ -1,5 +1,7 @@
+import type { Comparison } from '../compare/compare.js';
 import type { LedgerSnapshot } from '../internal/ledger/ledger.js';
 import type { PriceCard } from '../price-card/types.js';
+import { formatUsd } from './format-report.js';
 import type { ComponentCost, Recommendation } from './types.js';
 
 /** GPU share above which GPU recommendations fire. */
@@ -13,16 +15,19 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 /**
  * The report rules: GPU share > 50 %: INT8 quantization, a cheaper GPU, dynamic batching, spot;
- * API share > 30 %: caching, an open model, batching. Dollars where the data allows.
+ * API share > 30 %: caching, an open model, batching. Dollars where the data allows: a measured
+ * comparison of deployments (`comparisons`) where there is one, else the seed's percentages.
  */
 export function recommend(
   card: PriceCard,
   snap: LedgerSnapshot,
   components: Record<'api' | 'gpu', ComponentCost>,
+  comparisons: readonly Comparison[] = [],
 ): Recommendation[] {
   const out: Recommendation[] = [];
   const gpu = components.gpu;
   if (gpu.share > GPU_SHARE_THRESHOLD) {
+    const gpuStart = out.length;
     const rule = `gpu share ${pct(gpu.share)} > ${pct(GPU_SHARE_THRESHOLD)}`;
     out.push({
       id: 'gpu.int8_quantization',
@@ -39,6 +44,7 @@ export function recommend(
         'Enable dynamic (continuous) batching in the model server to raise GPU utilization; size it with requiredInstances().',
     });
     out.push(spot(card, snap, rule));
+    for (const rec of out.slice(gpuStart)) applyMeasured(rec, comparisons);
   }
   const api = components.api;
   if (api.share > API_SHARE_THRESHOLD) {
@@ -61,6 +67,42 @@ export function recommend(
     out.push(batching(snap, rule));
   }
   return out;
+}
+
+/** Which GPU recommendation a cheaper alternative deployment is an instance of. */
+function strategyOf(c: Comparison): 'gpu.spot' | 'gpu.cheaper_gpu' | 'gpu.int8_quantization' | undefined {
+  const a = c.candidates[0].deployment?.gpu;
+  const b = c.candidates[1].deployment?.gpu;
+  if (!a || !b) return undefined;
+  if (a.model === b.model && a.count === b.count && a.market !== b.market) return 'gpu.spot';
+  if (a.model !== b.model) return 'gpu.cheaper_gpu';
+  // The same GPU model with a different GPU set or serving numbers: a smaller (quantized) build.
+  return 'gpu.int8_quantization';
+}
+
+/** `2 × L4 on_demand` for a deployment side. */
+function gpuSet(c: Comparison['candidates'][number]): string {
+  const d = c.deployment;
+  return d ? `${d.instances} × ${d.gpu.count} ${d.gpu.model.toUpperCase()} ${d.gpu.market}` : c.name;
+}
+
+/**
+ * Replaces a GPU recommendation's percentage estimate with the best measured comparison of its
+ * kind, when one saves money: "int8-1xl4 (1 × 1 L4 on_demand) instead of fp16-2xl4 … saves $X/month".
+ */
+function applyMeasured(rec: Recommendation, comparisons: readonly Comparison[]): void {
+  let best: Comparison | undefined;
+  for (const c of comparisons) {
+    if (!c.beforeAfter || !(c.monthlyDifferenceUsd > 0) || strategyOf(c) !== rec.id) continue;
+    if (!best || c.monthlyDifferenceUsd > best.monthlyDifferenceUsd) best = c;
+  }
+  if (!best) return;
+  const [a, b] = best.candidates;
+  const latency = best.beforeAfter?.find((r) => r.metric === 'latency_s');
+  rec.action = `Serve ${b.name} (${gpuSet(b)}) instead of ${a.name} (${gpuSet(a)}): ${formatUsd(best.monthlyDifferenceUsd)}/month less at the observed ${Number(best.workload.qps.toPrecision(4))} queries/s.`;
+  rec.estimatedMonthlySavingsUsd = best.monthlyDifferenceUsd;
+  delete rec.estimatedSavingsUsd;
+  rec.basis = `measured: compare of ${a.name} and ${b.name} at the observed QPS${latency ? ` and latencies ${Number(latency.before.toPrecision(4))} s → ${Number(latency.after.toPrecision(4))} s` : ''}, instances from the capacity formula (one instance = the deployment's GPU set), 30-day month`;
 }
 
 function cheaperGpu(card: PriceCard, snap: LedgerSnapshot, rule: string): Recommendation {

@@ -25,6 +25,11 @@ export interface Recommendation {
   action: string;
   /** USD the action would have saved over the report period, when the data allows an estimate. */
   estimatedSavingsUsd?: number;
+  /**
+   * USD per 30-day month the action saves at the observed QPS, from a measured comparison of two
+   * deployments (`compare`); set instead of {@link estimatedSavingsUsd} when there is one.
+   */
+  estimatedMonthlySavingsUsd?: number;
   /** How the estimate was made. */
   basis?: string;
 }
