@@ -1,8 +1,10 @@
 /**
  * budgets: a price card with budgets (`price-card.yaml` next to this file) becomes Prometheus
  * recording and alerting rules, their `promtool test rules` unit tests, and the same alerts as
- * Grafana-managed alert provisioning. Also shows the budget gauges on `/metrics` and what a bad card's
- * error message looks like.
+ * Grafana-managed alert provisioning. Also shows the budget gauges on `/metrics`, what a bad card's
+ * error message looks like, and budgets that act before a call is sent (`enforce-card.yaml`): one
+ * blocking the search feature's calls, one downgrading the chat feature's to gpt-4o-mini, against the
+ * local simulator.
  *
  * Run: `pnpm --filter @burnrate/examples exec tsx budgets/main.ts [--out DIR]`
  * (default: a new temporary directory). Runs `promtool test rules` when promtool is installed.
@@ -13,9 +15,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { loadPriceCard, PriceCardError, parsePriceCard } from '@burnrate/cost-processor';
+import { BudgetExceededError, loadPriceCard, PriceCardError, parsePriceCard } from '@burnrate/cost-processor';
+import { startSimulator } from '@burnrate/llm-simulator';
 import { setupBurnrate } from '@burnrate/node';
 import { generateGrafanaAlertRules, generatePrometheusRules, generatePromtoolTests } from '@burnrate/rules';
+import { withAttributes } from '@burnrate/sdk';
+import OpenAI from 'openai';
 import { stringify } from 'yaml';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
@@ -105,6 +110,57 @@ try {
   console.log(`\na bad card:\n${bad.replace(/^/gm, '  ')}\n${error.message}`);
 }
 
+// 7. Budgets that act: enforce-card.yaml blocks search calls and downgrades chat calls that do not fit.
+const sim = await startSimulator();
+const enforcing = await setupBurnrate({
+  prometheus: { port: 0 },
+  priceCard: fileURLToPath(new URL('./enforce-card.yaml', import.meta.url)),
+});
+const openai = enforcing.instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-test', maxRetries: 0 }));
+const ask = (feature: string, question: string) =>
+  withAttributes({ feature }, () =>
+    openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 20,
+    }),
+  );
+console.log('\nbudgets that act (enforce-card.yaml), 4 search calls and 4 chat calls to gpt-4o:');
+const blocked: string[] = [];
+for (let i = 1; i <= 4; i++) {
+  try {
+    await ask('search', `Search question ${i}: where is my order?`);
+    console.log(`  search call ${i}: sent (simulator requests so far: ${sim.ledger().requests.length})`);
+  } catch (error) {
+    if (!(error instanceof BudgetExceededError)) throw error;
+    blocked.push(error.budget);
+    console.log(
+      `  search call ${i}: BudgetExceededError: budget ${error.budget} spent $${error.spentUsd.toFixed(6)} of $${error.limitUsd}, resets ${error.resetsAt.toISOString()}; not sent (simulator requests so far: ${sim.ledger().requests.length})`,
+    );
+  }
+}
+const sentModels: string[] = [];
+for (let i = 1; i <= 4; i++) {
+  const reply = await ask('chat', `Chat question ${i}: tell me about returns.`);
+  sentModels.push(sim.ledger().requests.at(-1)?.model ?? '?');
+  console.log(`  chat call ${i}: asked for gpt-4o, served by ${reply.model}`);
+}
+const enforced = await (await fetch(enforcing.metricsUrl as string)).text();
+for (const l of enforced
+  .split('\n')
+  .filter((l) => /^burnrate_budget_(decisions_total|spent_usd|remaining_usd)\{/.test(l)))
+  console.log(`  ${l}`);
+const report = enforcing.costs.report();
+for (const b of report.budgets) {
+  const e = b.enforcement;
+  if (e)
+    console.log(
+      `  report: ${b.name} [${e.action}] ${e.blocked.calls} blocked ($${e.blocked.usd.toFixed(6)} not spent), ${e.downgraded.calls} downgraded ($${e.downgraded.usd.toFixed(6)} saved)`,
+    );
+}
+await enforcing.shutdown();
+await sim.close();
+
 console.log(
-  `summary: ${JSON.stringify({ budgets: card.budgets.map((b) => b.name), files: files.map((f) => f.path), out })}`,
+  `summary: ${JSON.stringify({ budgets: card.budgets.map((b) => b.name), files: files.map((f) => f.path), out, enforcement: { blocked, sentModels } })}`,
 );

@@ -64,12 +64,25 @@ describe('examples/budgets', () => {
     if (promtoolInstalled()) expect(run.stdout).toContain('promtool test rules: 7 of 7 test files SUCCESS');
     else expect(run.stdout).toContain('promtool not installed; to test:');
 
+    // Budgets that act (enforce-card.yaml): search blocked before its 3rd call, chat downgraded.
+    expect(run.summary?.['enforcement']).toEqual({
+      blocked: ['search-daily', 'search-daily'],
+      sentModels: ['gpt-4o', 'gpt-4o', 'gpt-4o-mini', 'gpt-4o-mini'],
+    });
+    expect(run.stdout).toMatch(
+      /^ {2}search call 3: BudgetExceededError: budget search-daily spent \$0\.000480 of \$0\.0006, resets \d{4}-\d\d-\d\dT00:00:00\.000Z; not sent \(simulator requests so far: 2\)$/m,
+    );
+    expect(run.stdout).toContain('  chat call 3: asked for gpt-4o, served by gpt-4o-mini-2024-07-18');
+    expect(run.stdout).toMatch(
+      /^ {2}burnrate_budget_decisions_total\{burnrate_budget="chat-daily",burnrate_budget_action="downgrade".*\} 2$/m,
+    );
+
     expect(run.stdout).toContain('Invalid price card (bad-card.yaml): 5 issues');
     expect(run.stdout).toContain(
       '  - budgets[0].amount: expected a positive number (USD), got "10k" — fix: write 10000 (a plain number, without quotes, units or suffixes)',
     );
     expect(run.stdout).toContain(
-      '  - budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m, got "30 days"',
+      '  - budgets[0].window: expected a window such as 30d, 7d, 1d, 12h or 90m (rolling) or day, week, month (calendar), got "30 days"',
     );
     expect(run.stdout).toContain(
       '  - gpu.h100.spot: expected a positive number (USD per GPU-hour, spot), got -2',
