@@ -6,6 +6,7 @@ import { type CallEnd, type CallStart, finishCall } from '../wrap/call-observer.
 import { errorTypeOf } from '../wrap/error-type.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { observeIteratorInPlace, type StreamOutcome } from '../wrap/iterator-observer.js';
+import { outputCap, planCall } from '../wrap/pre-call.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from './normalize-usage.js';
 
@@ -109,9 +110,22 @@ function wrap(
   const original = models[name] as Method | undefined;
   if (typeof original !== 'function' || original[WRAPPED]) return;
   const wrapped: Method = function (this: unknown, params: unknown): Promise<unknown> {
-    const start = safely('preparing a call', () => prepare(params, kind, ctx));
-    const result = original.call(this, params);
-    if (!start || !result || typeof (result as Promise<unknown>).then !== 'function') return result;
+    const prepared = safely('preparing a call', () => prepare(params, kind, ctx));
+    // A processor's deliberate rejection (a budget): this request is not sent, and the caller's
+    // `generateContent` rejects with the processor's error.
+    if (prepared?.rejected) return Promise.reject(prepared.rejected);
+    const start = prepared?.start;
+    let result: Promise<unknown>;
+    try {
+      result = original.call(this, prepared ? prepared.params : params);
+    } catch (err) {
+      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      throw err;
+    }
+    if (!start || !result || typeof (result as Promise<unknown>).then !== 'function') {
+      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      return result;
+    }
     return result.then(
       (value) => {
         safely('reading a response', () => observe(value, kind, start, ctx));
@@ -129,16 +143,64 @@ function wrap(
   models[name] = wrapped;
 }
 
-function prepare(params: unknown, kind: 'generate' | 'stream' | 'embed', ctx: WrapContext): CallStart {
-  const p = (params ?? {}) as { model?: unknown };
-  return {
-    operation: kind === 'embed' ? 'embeddings' : 'generate_content',
-    requestModel: typeof p.model === 'string' ? modelId(p.model) : 'unknown',
-    streaming: kind === 'stream',
+interface Prepared {
+  /** What to send: the caller's params, or a copy with the model and output cap a processor chose. */
+  params: unknown;
+  start: CallStart;
+  /** Set when a processor rejected the request before it was sent. */
+  rejected?: Error;
+}
+
+interface GeminiParams {
+  model?: unknown;
+  contents?: unknown;
+  config?: { maxOutputTokens?: unknown; systemInstruction?: unknown; tools?: unknown } & Record<
+    string,
+    unknown
+  >;
+}
+
+function prepare(params: unknown, kind: 'generate' | 'stream' | 'embed', ctx: WrapContext): Prepared {
+  const p = (params ?? {}) as GeminiParams;
+  const operation = kind === 'embed' ? 'embeddings' : 'generate_content';
+  const requestModel = typeof p.model === 'string' ? modelId(p.model) : 'unknown';
+  const streaming = kind === 'stream';
+  const attributes = ctx.recorder.captureAttributes(ctx.attributes);
+  const cap = kind === 'embed' ? undefined : outputCap(p.config?.maxOutputTokens);
+  const plan = planCall(
+    ctx.recorder,
+    {
+      provider: ctx.server.provider,
+      operation,
+      model: requestModel,
+      maxOutputTokens: cap,
+      streaming,
+      content: {
+        contents: p.contents,
+        systemInstruction: p.config?.systemInstruction,
+        tools: p.config?.tools,
+      },
+    },
+    attributes,
+  );
+  const start: CallStart = {
+    operation,
+    requestModel,
+    streaming,
     startMs: ctx.recorder.clock.now(),
-    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    attributes,
     server: ctx.server,
   };
+  if (plan.kind === 'reject') return { params, start, rejected: plan.error };
+  if (plan.callId !== undefined) start.callId = plan.callId;
+  if (plan.attributes !== undefined) start.decisionAttributes = plan.attributes;
+  if (plan.model === requestModel && plan.maxOutputTokens === cap) return { params, start };
+  // A copy: the caller's object is never changed; the request is recorded under the model sent.
+  start.requestModel = plan.model;
+  const sent: GeminiParams = { ...p, model: plan.model };
+  if (plan.maxOutputTokens !== undefined)
+    sent.config = { ...p.config, maxOutputTokens: plan.maxOutputTokens };
+  return { params: sent, start };
 }
 
 /**

@@ -5,6 +5,7 @@ import { type CallEnd, type CallStart, finishCall } from '../wrap/call-observer.
 import { errorTypeOf } from '../wrap/error-type.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { observeReadableInPlace, type StreamOutcome } from '../wrap/iterator-observer.js';
+import { outputCap, planCall } from '../wrap/pre-call.js';
 import { identifyServer, type ServerIdentity } from '../wrap/provider-name.js';
 import { normalizeMistralUsage } from './normalize-usage.js';
 
@@ -87,9 +88,21 @@ function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapCont
   const original = resource[spec.method] as Method | undefined;
   if (typeof original !== 'function' || original[WRAPPED]) return;
   const wrapped: Method = function (this: unknown, request: unknown, options?: unknown): Promise<unknown> {
-    const start = safely('preparing a call', () => prepare(request, spec, ctx));
-    const result = original.call(this, request, options);
-    if (!start || !result || typeof result.then !== 'function') return result;
+    const prepared = safely('preparing a call', () => prepare(request, spec, ctx));
+    // A processor's deliberate rejection (a budget): nothing is sent.
+    if (prepared?.rejected) return Promise.reject(prepared.rejected);
+    const start = prepared?.start;
+    let result: Promise<unknown>;
+    try {
+      result = original.call(this, prepared ? prepared.request : request, options);
+    } catch (err) {
+      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      throw err;
+    }
+    if (!start || !result || typeof result.then !== 'function') {
+      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      return result;
+    }
     return result.then(
       (value) => {
         safely('reading a response', () => observe(value, start, ctx));
@@ -107,16 +120,64 @@ function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapCont
   resource[spec.method] = wrapped;
 }
 
-function prepare(request: unknown, spec: MethodSpec, ctx: WrapContext): CallStart {
-  const r = (request ?? {}) as { model?: unknown };
-  return {
+interface Prepared {
+  /** What to send: the caller's request, or a copy with the model and output cap a processor chose. */
+  request: unknown;
+  start: CallStart;
+  /** Set when a processor rejected the call before it was sent. */
+  rejected?: Error;
+}
+
+interface MistralRequest {
+  model?: unknown;
+  maxTokens?: unknown;
+  messages?: unknown;
+  tools?: unknown;
+  prompt?: unknown;
+  suffix?: unknown;
+  inputs?: unknown;
+}
+
+function contentOf(r: MistralRequest, spec: MethodSpec): Record<string, unknown> {
+  if (spec.resource === 'fim') return { prompt: r.prompt, suffix: r.suffix };
+  if (spec.resource === 'embeddings') return { input: r.inputs };
+  return { messages: r.messages, tools: r.tools };
+}
+
+function prepare(request: unknown, spec: MethodSpec, ctx: WrapContext): Prepared {
+  const r = (request ?? {}) as MistralRequest;
+  const requestModel = typeof r.model === 'string' ? r.model : 'unknown';
+  const attributes = ctx.recorder.captureAttributes(ctx.attributes);
+  const cap = spec.resource === 'embeddings' ? undefined : outputCap(r.maxTokens);
+  const plan = planCall(
+    ctx.recorder,
+    {
+      provider: ctx.server.provider,
+      operation: spec.operation,
+      model: requestModel,
+      maxOutputTokens: cap,
+      streaming: spec.streaming,
+      content: contentOf(r, spec),
+    },
+    attributes,
+  );
+  const start: CallStart = {
     operation: spec.operation,
-    requestModel: typeof r.model === 'string' ? r.model : 'unknown',
+    requestModel,
     streaming: spec.streaming,
     startMs: ctx.recorder.clock.now(),
-    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    attributes,
     server: ctx.server,
   };
+  if (plan.kind === 'reject') return { request, start, rejected: plan.error };
+  if (plan.callId !== undefined) start.callId = plan.callId;
+  if (plan.attributes !== undefined) start.decisionAttributes = plan.attributes;
+  if (plan.model === requestModel && plan.maxOutputTokens === cap) return { request, start };
+  // A copy: the caller's object is never changed; the call is recorded under the model sent.
+  start.requestModel = plan.model;
+  const sent: MistralRequest = { ...r, model: plan.model };
+  if (plan.maxOutputTokens !== undefined) sent.maxTokens = plan.maxOutputTokens;
+  return { request: sent, start };
 }
 
 function observe(value: unknown, start: CallStart, ctx: WrapContext): void {

@@ -390,6 +390,49 @@ describe('instrumentGoogleGenAI: models.embedContent', () => {
   });
 });
 
+describe('instrumentGoogleGenAI: pre-call decisions', () => {
+  it('sends nothing and rejects with the processor error when a processor rejects the request', async () => {
+    const budget = new Error('budget exceeded');
+    f = await geminiFixture({
+      processors: [{ onUsage() {}, beforeCall: () => ({ action: 'reject', error: budget }) }],
+    });
+    await expect(f.client.models.generateContent({ model: 'gemini-2.0-flash', contents: 'Hi' })).rejects.toBe(
+      budget,
+    );
+    expect(f.sim.ledger().requests).toEqual([]);
+    expect(f.records).toEqual([]);
+  });
+
+  it('sends a copy with the model and output cap a processor chose, leaving the caller params unchanged', async () => {
+    const seen: { model: string; maxOutputTokens: number | undefined; content: Record<string, unknown> }[] =
+      [];
+    f = await geminiFixture({
+      processors: [
+        {
+          onUsage() {},
+          beforeCall: (r) => {
+            seen.push({ model: r.model, maxOutputTokens: r.maxOutputTokens, content: { ...r.content } });
+            return { action: 'modify', model: 'gemini-2.0-flash', maxOutputTokens: 7 };
+          },
+        },
+      ],
+    });
+    const params = { model: 'gemini-2.5-flash', contents: 'Cap me.', config: { maxOutputTokens: 100 } };
+    const response = await f.client.models.generateContent(params);
+    expect(params).toEqual({
+      model: 'gemini-2.5-flash',
+      contents: 'Cap me.',
+      config: { maxOutputTokens: 100 },
+    });
+    expect(seen[0]).toMatchObject({ model: 'gemini-2.5-flash', maxOutputTokens: 100 });
+    expect(seen[0]?.content['contents']).toBeDefined();
+    expect(response.modelVersion).toBe('gemini-2.0-flash');
+    expect(response.usageMetadata?.candidatesTokenCount).toBe(7);
+    expect(f.records[0]).toMatchObject({ requestModel: 'gemini-2.0-flash' });
+    expect(Object.keys(f.sim.ledger().served.models)).toEqual(['gemini-2.0-flash']);
+  });
+});
+
 describe('instrumentGoogleGenAI: setup', () => {
   it('wraps instance properties of models, not the prototype, and only once', async () => {
     f = await geminiFixture();

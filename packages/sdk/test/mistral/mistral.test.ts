@@ -202,6 +202,35 @@ describe('instrumentMistral: chat.stream', () => {
   });
 });
 
+describe('instrumentMistral: pre-call decisions', () => {
+  it('sends nothing and rejects with the processor error when a processor rejects the call', async () => {
+    const budget = new Error('budget exceeded');
+    f = await mistralFixture({
+      processors: [{ onUsage() {}, beforeCall: () => ({ action: 'reject', error: budget }) }],
+    });
+    await expect(f.client.chat.complete({ model: 'mistral-small-latest', messages })).rejects.toBe(budget);
+    expect(f.sim.ledger().requests).toEqual([]);
+    expect(f.records).toEqual([]);
+  });
+
+  it('sends a copy with the model and output cap a processor chose, leaving the caller request unchanged', async () => {
+    f = await mistralFixture({
+      processors: [
+        {
+          onUsage() {},
+          beforeCall: () => ({ action: 'modify', model: 'mistral-large-latest', maxOutputTokens: 5 }),
+        },
+      ],
+    });
+    const request = { model: 'mistral-small-latest', messages, maxTokens: 50 };
+    const response = await f.client.chat.complete(request);
+    expect(request).toEqual({ model: 'mistral-small-latest', messages, maxTokens: 50 });
+    expect(response.model).toBe('mistral-large-latest');
+    expect(response.usage.completionTokens).toBe(5);
+    expect(f.records[0]).toMatchObject({ requestModel: 'mistral-large-latest' });
+  });
+});
+
 describe('instrumentMistral: fim and embeddings', () => {
   it('records fim.complete as text_completion with exact counters and the Codestral price', async () => {
     f = await mistralFixture();
