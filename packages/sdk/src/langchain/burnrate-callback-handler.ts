@@ -55,11 +55,11 @@ export class BurnrateCallbackHandler {
   readonly ignoreLLM = false;
   /** Chains, agents, retrievers and custom events carry no usage of their own. */
   readonly ignoreChain = true;
-  /** See {@link ignoreChain}. */
+  /** As `ignoreChain`: no usage of their own. */
   readonly ignoreAgent = true;
-  /** See {@link ignoreChain}. */
+  /** As `ignoreChain`: no usage of their own. */
   readonly ignoreRetriever = true;
-  /** See {@link ignoreChain}. */
+  /** As `ignoreChain`: no usage of their own. */
   readonly ignoreCustomEvent = true;
 
   private readonly recorder: UsageRecorder;

@@ -99,6 +99,15 @@ describe('BurnrateCallbackHandler with ChatOpenAI (@langchain/openai 1.4)', () =
     expect(await total(f.reader, METRIC.outputTokens)).toBe(totals.output);
   });
 
+  it('records a Responses API run (useResponsesApi) with exactly the tokens served', async () => {
+    const handler = new BurnrateCallbackHandler({ recorder: f.recorder });
+    await chat({ maxTokens: 11, useResponsesApi: true }).invoke('hi', { callbacks: [handler] });
+    const totals = f.sim.ledger().served.totals;
+    expect(f.sim.ledger().requests.map((r) => r.endpoint)).toEqual(['/v1/responses']);
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ provider: 'openai', usage: { input: totals.input, output: 11 } });
+  });
+
   it('records a stream without streamUsage as a call with missing usage, inventing no tokens', async () => {
     const handler = new BurnrateCallbackHandler({ recorder: f.recorder });
     const stream = await chat({ maxTokens: 5, streamUsage: false }).stream('hi', { callbacks: [handler] });
