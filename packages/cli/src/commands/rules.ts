@@ -32,10 +32,12 @@ export function addRulesCommand(program: Command, io: CliIo): void {
     .summary('write Prometheus rules, promtool tests and Grafana alerts from the budgets of a card')
     .description(
       // Lines of at most 80 columns: commander re-wraps longer ones at 80 when stdout is not a terminal.
-      'Generates from the budgets of a price card:\n' +
+      'Generates from the budgets and self-hosted deployments of a price card:\n' +
         '  rules/    Prometheus recording rules and alerts (thresholds, fast and slow\n' +
         '            burn rate, forecast, unpriced usage, exporter down/absent):\n' +
-        '            load them with rule_files\n' +
+        '            load them with rule_files; per deployment with gpu: its $/h,\n' +
+        '            tokens/s and $ per 1M tokens by direction, busy ratio, idle\n' +
+        "            $/h, tenants' shares, idle and over-capacity alerts\n" +
         '  tests/    promtool unit tests for every alert:\n' +
         '            promtool test rules DIR/tests/*.test.yml\n' +
         `  ${GRAFANA_ALERTS_FILE}\n` +
@@ -127,14 +129,16 @@ export function runRules(options: RulesOptions, io: CliIo): void {
     );
   }
   const removed = removeStale(options.out, written);
+  // Deployments with gpu get cost rules and tests (see @burnrate/rules' deployment rules).
+  const selfHosted = card.deployments.filter((d) => d.gpu !== undefined).map((d) => d.name);
   if (options.json) {
     io.stdout(
-      `${JSON.stringify({ out: options.out, budgets: card.budgets.map((b) => b.name), written: [...written], removed }, null, 2)}\n`,
+      `${JSON.stringify({ out: options.out, budgets: card.budgets.map((b) => b.name), deployments: selfHosted, written: [...written], removed }, null, 2)}\n`,
     );
     return;
   }
   const lines = [
-    `wrote ${files.length} files for ${card.budgets.length} budget${card.budgets.length === 1 ? '' : 's'} (${card.budgets.map((b) => b.name).join(', ') || 'none: health alerts and recording rules only'}) into ${options.out}:`,
+    `wrote ${files.length} files for ${card.budgets.length} budget${card.budgets.length === 1 ? '' : 's'} (${card.budgets.map((b) => b.name).join(', ') || 'none: health alerts and recording rules only'})${selfHosted.length > 0 ? ` and ${selfHosted.length} self-hosted deployment${selfHosted.length === 1 ? '' : 's'} (${selfHosted.join(', ')})` : ''} into ${options.out}:`,
     ...[...written].map((p) => `  ${relative(options.out, p)}`),
   ];
   for (const p of removed) lines.push(`  removed stale ${relative(options.out, p)}`);
