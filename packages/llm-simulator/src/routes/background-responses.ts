@@ -33,6 +33,14 @@ export class BackgroundResponses {
     }
   }
 
+  /** Stores a finished response created in the foreground (`store`): retrieves return it as it was. */
+  addFinished(id: string, model: string, completed: Record<string, unknown>, usage: Usage): void {
+    this.add(id, model, completed, usage);
+    const entry = this.#entries.get(id);
+    // Past the first two retrieves: completed, and its usage already reported by the create.
+    if (entry) entry.retrieves = 2;
+  }
+
   /** The response a retrieve returns now, and whether this is the first time it carries usage. */
   retrieve(
     id: string,

@@ -120,7 +120,9 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
     return;
   }
   if (!stream) {
-    await sendUsageBody(ctx, scope, response('completed', finalOutput, responsesUsage(usage)), usage);
+    const completed = response('completed', finalOutput, responsesUsage(usage));
+    if (body['store'] !== false) ctx.background.addFinished(responseId, model, completed, usage);
+    await sendUsageBody(ctx, scope, completed, usage);
     return;
   }
 

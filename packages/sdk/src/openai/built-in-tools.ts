@@ -1,5 +1,5 @@
 import type { ContainerUnits, UnitUsage } from '../record/unit-usage.js';
-import type { CallEnd } from '../wrap/call-observer.js';
+import type { CallEnd, CallStart } from '../wrap/call-observer.js';
 import type { ChunkReader } from '../wrap/stream-observer.js';
 
 /**
@@ -24,9 +24,14 @@ const TERMINAL = new Set(['completed', 'incomplete', 'failed', 'cancelled']);
  */
 export const MAX_TRACKED_RESPONSES = 10_000;
 
-/** The background responses one instrumented client has recorded (bounded; see {@link MAX_TRACKED_RESPONSES}). */
+/**
+ * The background responses one instrumented client has recorded, and those it created that are
+ * still queued with how their create call started (request model, caller attributes, start time),
+ * so the retrieved response is recorded as that call. Both bounded (see {@link MAX_TRACKED_RESPONSES}).
+ */
 export class RecordedResponses {
   readonly #ids = new Set<string>();
+  readonly #pending = new Map<string, CallStart>();
   readonly #limit: number;
 
   /** @param limit ids remembered. Default {@link MAX_TRACKED_RESPONSES}. */
@@ -49,6 +54,22 @@ export class RecordedResponses {
   /** Ids remembered now. */
   get size(): number {
     return this.#ids.size;
+  }
+
+  /** Remembers how the create call of a queued background response started. */
+  defer(id: string, start: CallStart): void {
+    this.#pending.set(id, start);
+    if (this.#pending.size > this.#limit) {
+      const oldest = this.#pending.keys().next().value;
+      if (oldest !== undefined) this.#pending.delete(oldest);
+    }
+  }
+
+  /** The start of the create call of a background response, once (then forgotten). */
+  take(id: string): CallStart | undefined {
+    const start = this.#pending.get(id);
+    this.#pending.delete(id);
+    return start;
   }
 }
 
@@ -137,7 +158,11 @@ function autoContainer(tools: readonly unknown[]): { memoryLimit?: string } | un
  * still queued or in progress (no usage yet) is deferred to `responses.retrieve`, and one recorded
  * here with its usage (a background stream) is claimed, so a later retrieve does not count it again.
  */
-export function withResponseUnits(read: ChunkReader, recorded: RecordedResponses): ChunkReader {
+export function withResponseUnits(
+  read: ChunkReader,
+  recorded: RecordedResponses,
+  start: CallStart,
+): ChunkReader {
   return (item: unknown, end: CallEnd): void => {
     read(item, end);
     const response = responseOf(item);
@@ -147,6 +172,7 @@ export function withResponseUnits(read: ChunkReader, recorded: RecordedResponses
     if (response.background !== true || typeof response.id !== 'string') return;
     if (response.object === 'response' && !end.usage && !TERMINAL.has(String(response.status))) {
       end.deferred = true;
+      recorded.defer(response.id, start);
       return;
     }
     if (end.usage) recorded.claim(response.id);

@@ -232,7 +232,8 @@ function prepare(kind: Kind, body: unknown, ctx: WrapContext): Plan {
 
 function observe(result: unknown, kind: Kind, plan: Plan, ctx: WrapContext): unknown {
   // Responses: built-in tool calls are units of the call; background responses are recorded once.
-  const read = kind === 'responses' ? withResponseUnits(READERS[kind], ctx.recorded) : READERS[kind];
+  const read =
+    kind === 'responses' ? withResponseUnits(READERS[kind], ctx.recorded, plan.start) : READERS[kind];
   return observeApiCall(result, plan.start, ctx.recorder, {
     response: read,
     stream: () => read,

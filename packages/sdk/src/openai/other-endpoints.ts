@@ -342,12 +342,16 @@ function settle(
   if (d['status'] === 'failed') end.errorType = 'response.failed';
   const units: UnitUsage | undefined = builtInToolUnits(response);
   if (units !== undefined) end.units = units;
+  // Recorded as the create call that queued it when this client made it (its model, caller
+  // attributes and start: the duration is the job's), else as this retrieve.
+  const created = ctx.recorded.take(response.id);
   const model = typeof d['model'] === 'string' ? d['model'] : 'unknown';
-  finishCall(
-    ctx.recorder,
-    { operation: 'chat', requestModel: model, streaming: false, startMs, attributes, server: ctx.server },
-    end,
-  );
+  const start: CallStart = created
+    ? { ...created, streaming: false }
+    : { operation: 'chat', requestModel: model, streaming: false, startMs, attributes, server: ctx.server };
+  // Its pre-call reservation, if any, was released when the create was deferred.
+  delete start.callId;
+  finishCall(ctx.recorder, start, end);
 }
 
 function countOf(v: unknown): number | undefined {
