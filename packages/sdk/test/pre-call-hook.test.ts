@@ -13,6 +13,7 @@ import {
   type LlmUsageRecord,
   type UsageProcessor,
   type UsageRecorder,
+  withAttributes,
 } from '../src/index.js';
 import { points, privateMeter, type TestReader } from './helpers/metrics.js';
 
@@ -206,6 +207,18 @@ describe('the pre-call hook: processors allow, modify or reject a call before it
     expect(got).toBeInstanceOf(Anthropic.AnthropicError);
     expect((got as Error).cause).toBe(error);
     expect(sim.ledger().requests).toEqual([]);
+  });
+
+  it('guards caller attributes once per decided call: the record carries what the decision saw', async () => {
+    const p = deciding(() => undefined);
+    const { openai } = make([p.processor]);
+    await withAttributes({ feature: 'search', unlisted: 'x' }, () =>
+      openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+    );
+    expect(p.seen[0]?.attributes).toEqual({ feature: 'search' });
+    expect(p.records[0]?.attributes).toBe(p.seen[0]?.attributes);
+    const dropped = await points(reader, METRIC.telemetryDropped);
+    expect(dropped.find((d) => d.attributes[ATTR.dropCause] === 'attribute_dropped')?.value).toBe(1);
   });
 
   it('lets a later processor see the model an earlier one chose', async () => {

@@ -241,6 +241,10 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
   // Call ids: unique per recorder (a counter) and across recorders sharing a processor (a prefix).
   const callIdPrefix = Math.random().toString(36).slice(2, 8);
   let callCount = 0;
+  // The guarded attributes a decision was made on, by the captured object the wrapper hands back
+  // to recordLlm: the record carries what the processors decided on, and the guard counts its drops
+  // once per call, not twice.
+  const decidedAttributes = new WeakMap<CallerAttributes, Attributes>();
 
   const gpu = new GpuMeter({
     clock,
@@ -298,7 +302,10 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
     },
     recordLlm(call) {
       safely('recording an LLM call', () => {
-        const a = resolveCaptured(call.attributes ?? capture());
+        const captured = call.attributes;
+        const a =
+          (captured !== undefined && callCount > 0 ? decidedAttributes.get(captured) : undefined) ??
+          resolveCaptured(captured ?? capture());
         // One copy of the call, not an object rest (`{ attributes, ...rest }` is a slow runtime
         // path in V8) and a second spread: its `attributes` lands in the literal's slot, then is
         // replaced, so keys and their order are as they were.
@@ -325,7 +332,9 @@ export function createUsageRecorder(options: UsageRecorderOptions = {}): UsageRe
       try {
         callCount += 1;
         const callId = `${callIdPrefix}-${callCount}`;
-        return processors.decide({ ...request, callId, attributes: resolveCaptured(attributes) });
+        const guarded = resolveCaptured(attributes);
+        if (attributes !== null && typeof attributes === 'object') decidedAttributes.set(attributes, guarded);
+        return processors.decide({ ...request, callId, attributes: guarded });
       } catch (err) {
         processors.dropped.drop('processor', 'deciding on a call', err);
         return sendAsIs();
