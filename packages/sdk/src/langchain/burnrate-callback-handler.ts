@@ -46,7 +46,7 @@ const MAX_RUNS = 10_000;
  */
 export class BurnrateCallbackHandler {
   /** The handler's name in LangChain's callback manager. */
-  readonly name = 'burnrate_callback_handler';
+  readonly name = 'BurnrateCallbackHandler';
   /** Run inline rather than on LangChain's background queue: records are in place when the call returns. */
   readonly awaitHandlers = true;
   /** A telemetry failure never becomes the caller's error. */

@@ -6,7 +6,7 @@
  * long as the recorder and two copies of the sdk agree on it; made only when an outer layer asks
  * for it, so wrappers without one pay nothing and keep nothing.
  */
-const KEY: unique symbol = Symbol.for('burnrate.recordedCalls') as never;
+const KEY: unique symbol = Symbol.for('@burnrate/sdk:recorded-calls') as never;
 
 /** How many response ids are kept; older ones go first (an outer layer takes its id within moments). */
 const MAX_IDS = 10_000;
