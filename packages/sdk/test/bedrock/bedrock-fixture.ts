@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
+import { type Simulator, type SimulatorOptions, startSimulator } from '@burnrate/llm-simulator';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 // The cost processor depends on the sdk, so the sdk cannot list it as a dependency; its tests reach it by path.
@@ -23,13 +23,21 @@ export function bedrockClient(
   sim: Simulator,
   config: Partial<BedrockRuntimeClientConfig> = {},
 ): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({
+  return new BedrockRuntimeClient(bedrockConfig(sim, config));
+}
+
+/** The configuration of {@link bedrockClient}, for other client classes. */
+export function bedrockConfig(
+  sim: Simulator,
+  config: Partial<BedrockRuntimeClientConfig> = {},
+): BedrockRuntimeClientConfig {
+  return {
     endpoint: new URL(sim.url).origin,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
     maxAttempts: 1,
     ...config,
-  });
+  };
 }
 
 /**
@@ -67,8 +75,11 @@ export interface Series {
 }
 
 /** Starts everything; `extraProcessors` are attached after the cost processor. */
-export async function bedrockFixture(extraProcessors: UsageProcessor[] = []): Promise<BedrockFixture> {
-  const sim = await startSimulator();
+export async function bedrockFixture(
+  extraProcessors: UsageProcessor[] = [],
+  simulator: SimulatorOptions = {},
+): Promise<BedrockFixture> {
+  const sim = await startSimulator(simulator);
   const exporter = new PrometheusExporter({ host: '127.0.0.1', preventServerStart: true });
   const meterProvider = new MeterProvider({ readers: [exporter] });
   const server: Server = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));

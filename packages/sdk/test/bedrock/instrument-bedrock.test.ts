@@ -1,4 +1,5 @@
 import {
+  BedrockRuntime,
   type BedrockRuntimeClient,
   ConverseCommand,
   type ConverseCommandInput,
@@ -15,6 +16,7 @@ import { throwingProcessor } from '../helpers/metrics.js';
 import {
   type BedrockFixture,
   bedrockClient,
+  bedrockConfig,
   bedrockFixture,
   http1Handler,
   longSystemText,
@@ -288,6 +290,15 @@ describe('instrumentBedrock: InvokeModel and InvokeModelWithResponseStream', () 
     }
     bare.destroy();
   });
+});
+
+describe('instrumentBedrock: streams aborted midway', () => {
+  let f: BedrockFixture;
+  beforeEach(async () => {
+    // Paced chunks, so that an abort after the first chunk always lands before the last one.
+    f = await bedrockFixture([], { latency: { chunkIntervalMs: 25 } });
+  });
+  afterEach(() => f.close());
 
   it('records an Anthropic InvokeModelWithResponseStream aborted after message_start with its input exact and its output a lower bound, as estimated', async () => {
     const controller = new AbortController();
@@ -314,16 +325,8 @@ describe('instrumentBedrock: InvokeModel and InvokeModelWithResponseStream', () 
     expect(record.usage.input).toBe(start.message.usage.input_tokens);
     expect(record.usage.output).toBe(start.message.usage.output_tokens);
   });
-});
 
-describe("instrumentBedrock over the client's HTTP/1.1 handler", () => {
-  let f: BedrockFixture;
-  beforeEach(async () => {
-    f = await bedrockFixture();
-  });
-  afterEach(() => f.close());
-
-  it('counts the same and lets a mid-stream abort reach the caller as the error the client throws', async () => {
+  it("counts the same over the client's HTTP/1.1 handler, and records a mid-stream abort as AbortError whether the client throws or ends the stream", async () => {
     const client = instrumentBedrock(bedrockClient(f.sim, { requestHandler: http1Handler() }), {
       recorder: f.recorder,
     });
@@ -336,11 +339,12 @@ describe("instrumentBedrock over the client's HTTP/1.1 handler", () => {
       }),
       { abortSignal: controller.signal },
     );
+    // The client throws `Error: aborted` or ends the stream quietly, depending on when the socket closes.
     const err = await (async () => {
       for await (const _chunk of out.body ?? []) controller.abort();
     })().catch((e: unknown) => e);
     client.destroy();
-    expect((err as Error).message).toBe('aborted');
+    if (err !== undefined) expect((err as Error).message).toBe('aborted');
     expectCountersMatchLedger(await f.scrape(), f.sim, LLAMA);
     expect(f.records.map((r) => [r.requestModel, r.errorType, r.usageSource])).toEqual([
       [LLAMA, undefined, 'provider'],
@@ -450,6 +454,26 @@ describe('instrumentBedrock: models and pricing', () => {
       sumOf(series, PROM.unpriced, { [LABEL.requestModel]: model, [LABEL.unpricedReason]: 'unknown_model' }),
     ).toBe((t?.input ?? 0) + (t?.output ?? 0));
     expect(f.warnings.some((w) => w.includes('unknown_model') && w.includes(model))).toBe(true);
+  });
+
+  it('counts an application inference profile, whose ARN names no model, as unpriced until the card maps it', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
+    await f.client.send(new ConverseCommand(converse(arn, 'which model am I?')));
+    const t = f.sim.ledger().served.models[arn];
+    const series = await f.scrape();
+    expectCountersMatchLedger(series, f.sim, arn);
+    expect(f.records[0]?.responseModel).toBeUndefined();
+    expect(
+      sumOf(series, PROM.unpriced, { [LABEL.requestModel]: arn, [LABEL.unpricedReason]: 'unknown_model' }),
+    ).toBe((t?.input ?? 0) + (t?.output ?? 0));
+  });
+
+  it('meters the aggregated BedrockRuntime client and its method-style calls the same way', async () => {
+    const runtime = instrumentBedrock(new BedrockRuntime(bedrockConfig(f.sim)), { recorder: f.recorder });
+    await runtime.converse(converse(TITAN, 'method style'));
+    runtime.destroy();
+    expectCountersMatchLedger(await f.scrape(), f.sim, TITAN);
+    expect(f.records.map((r) => [r.requestModel, r.operation])).toEqual([[TITAN, 'chat']]);
   });
 
   it('instruments a client once however often it is instrumented', async () => {
