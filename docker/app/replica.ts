@@ -26,6 +26,9 @@ if (!baseURL) {
 }
 const calls = env['BURNRATE_CALLS'] ? Number(env['BURNRATE_CALLS']) : Number.POSITIVE_INFINITY;
 const paceMs = Number(env['BURNRATE_PACE_MS'] ?? 1000);
+// The chat model: an API model by default; the self-hosted replica of the compose file calls the
+// model its vLLM server serves.
+const chatModel = env['BURNRATE_CHAT_MODEL'] ?? 'gpt-4o-mini';
 
 const burnrate = await setupBurnrate({
   prometheus: {
@@ -70,7 +73,7 @@ async function call(i: number): Promise<void> {
   await withAttributes(attrs, async () => {
     if (i % 3 === 0) {
       await openai.chat.completions.create({
-        model: 'gpt-4o-mini',
+        model: chatModel,
         messages: [
           { role: 'system', content: SYSTEM },
           { role: 'user', content: `question ${i}` },
@@ -79,7 +82,7 @@ async function call(i: number): Promise<void> {
       });
     } else if (i % 3 === 1) {
       const stream = await openai.chat.completions.create({
-        model: 'gpt-4o-mini',
+        model: chatModel,
         messages: [{ role: 'user', content: `stream ${i}` }],
         max_tokens: 12,
         stream: true,

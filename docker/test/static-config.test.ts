@@ -52,9 +52,10 @@ describe('generated docker assets', () => {
       'prometheus/rules/burnrate-budget-acme-daily.rules.yml',
       'prometheus/rules/burnrate-budget-all-monthly.rules.yml',
       'prometheus/rules/burnrate-budget-search-monthly.rules.yml',
+      'prometheus/rules/burnrate-deployment-llama-on-l4.rules.yml',
       'prometheus/rules/burnrate.rules.yml',
     ]);
-    expect(testFiles).toHaveLength(7);
+    expect(testFiles).toHaveLength(8);
   });
 });
 
@@ -150,9 +151,11 @@ describe('docker compose', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'alertmanager',
       'demo',
+      'demo-selfhosted',
       'grafana',
       'prometheus',
       'simulator',
+      'vllm-llama',
       'webhook-logger',
     ]);
     for (const [name, s] of Object.entries(compose.services)) {
@@ -172,8 +175,21 @@ describe('docker compose', () => {
       scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
     };
     const job = cfg.scrape_configs.find((s) => s.job_name === 'burnrate');
-    expect(job?.static_configs[0]?.targets).toEqual(['demo:9464']);
+    expect(job?.static_configs[0]?.targets).toEqual(['demo:9464', 'demo-selfhosted:9465']);
     expect(read('docker/prometheus/rules/burnrate.rules.yml')).toContain('up{job="burnrate"}');
+  });
+
+  it('Prometheus scrapes the simulator acting as vLLM under the job the deployment rules select', () => {
+    const cfg = parseYaml(read('docker/prometheus/prometheus.yml')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    expect(cfg.scrape_configs.find((s) => s.job_name === 'vllm-llama')?.static_configs[0]?.targets).toEqual([
+      'vllm-llama:8000',
+    ]);
+    expect(read('docker/prometheus/rules/burnrate-deployment-llama-on-l4.rules.yml')).toContain(
+      'vllm:prompt_tokens_total{job="vllm-llama"}',
+    );
+    expect(read('docker/docker-compose.yml')).toContain('"--port", "8000", "--vllm-model", "llama-3.1-8b"');
   });
 });
 
