@@ -232,16 +232,13 @@ function callErrorType(err: unknown): string {
 }
 
 /**
- * Whether a failed call was still served: a success response whose body the client could not
- * validate (`ResponseValidationError` with a 2xx status). HTTP errors, connection failures, aborts
- * and timeouts before the response were not.
+ * Whether a failed call was still served: a success response that the client (or `chat.parse`) could
+ * not read — a `ResponseValidationError` or other client error carrying a 2xx `statusCode`, or a
+ * `SyntaxError` / `ZodError` thrown while parsing it. HTTP errors (`SDKError` with a 4xx/5xx status),
+ * connection failures, aborts, timeouts and request validation errors were not.
  */
 function servedDespite(err: unknown): boolean {
   const e = err as { name?: unknown; statusCode?: unknown } | null;
-  return (
-    e?.name === 'ResponseValidationError' &&
-    typeof e.statusCode === 'number' &&
-    e.statusCode >= 200 &&
-    e.statusCode < 300
-  );
+  if (typeof e?.statusCode === 'number') return e.statusCode >= 200 && e.statusCode < 300;
+  return e?.name === 'SyntaxError' || e?.name === 'ZodError';
 }

@@ -1,7 +1,7 @@
 import { ATTR, COST_METRIC, METRIC } from '@burnrate/semconv';
 import { ApiError, type CallableTool, type FunctionCall, type GenerateContentResponse } from '@google/genai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from '../../src/index.js';
+import { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage, withAttributes } from '../../src/index.js';
 import { points, throwingProcessor, total } from '../helpers/metrics.js';
 import { type GeminiFixture, geminiFixture, LONG_PROMPT, publishedUsd } from './gemini-fixture.js';
 
@@ -241,6 +241,32 @@ describe('instrumentGoogleGenAI: models.generateContent', () => {
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
     expect(f.records[0]).toMatchObject({ errorType: 'AbortError', served: false });
+  });
+
+  it('records a 200 whose body does not parse as served, with error.type SyntaxError, and rethrows it', async () => {
+    f = await geminiFixture();
+    const error = await f.client.models
+      .generateContent({ model: 'gemini-2.0-flash:fault=bad-json', contents: 'Hi' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect(f.records[0]).toMatchObject({ errorType: 'SyntaxError', served: true, usageSource: 'missing' });
+    expect(f.sim.ledger().served.totals.requests).toBe(1);
+  });
+
+  it('carries the caller attributes of withAttributes to every request of a function-calling stream', async () => {
+    f = await geminiFixture();
+    const fx = f;
+    await withAttributes({ feature: 'weather', tenant: 'acme' }, async () => {
+      await drain(
+        await fx.client.models.generateContentStream({
+          model: 'gemini-2.0-flash',
+          contents: 'Weather in Oslo?',
+          config: { tools: [weatherTool([])] },
+        }),
+      );
+    });
+    expect(f.records).toHaveLength(2);
+    for (const r of f.records) expect(r.attributes).toMatchObject({ feature: 'weather', tenant: 'acme' });
   });
 
   it('leaves an unknown model unpriced with the reason unknown_model, never at $0', async () => {

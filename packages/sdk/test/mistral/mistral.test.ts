@@ -113,6 +113,17 @@ describe('instrumentMistral: chat.complete', () => {
     expect(f.records[0]?.errorType).toBe((error as Error).constructor.name);
   });
 
+  it('records a 200 whose body does not parse as served, with the error the client throws', async () => {
+    f = await mistralFixture();
+    const error = await f.client.chat
+      .complete({ model: 'mistral-small-latest:fault=bad-json', messages })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(f.records[0]).toMatchObject({ served: true, usageSource: 'missing' });
+    expect(f.records[0]?.errorType).toBe((error as Error).constructor.name);
+    expect(f.sim.ledger().served.totals.requests).toBe(1);
+  });
+
   it('leaves an unknown model unpriced with the reason unknown_model, never at $0', async () => {
     f = await mistralFixture();
     await f.client.chat.complete({ model: 'mistral-sim-finetune-x', messages });
