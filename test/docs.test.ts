@@ -31,7 +31,13 @@ describe('docs', () => {
   });
 
   it('every relative link in the README and docs points at a file that exists', () => {
-    for (const doc of ['README.md', 'docs/price-card.md', 'docs/fleet.md', 'docker/README.md']) {
+    for (const doc of [
+      'README.md',
+      'docs/price-card.md',
+      'docs/fleet.md',
+      'docs/self-hosted.md',
+      'docker/README.md',
+    ]) {
       const base = new URL(`../${doc}`, import.meta.url);
       const links = [...read(doc).matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1] as string);
       for (const link of links.filter((l) => !/^[a-z]+:/.test(l))) {

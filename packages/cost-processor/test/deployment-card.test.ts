@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadPriceCard, PriceCardError } from '../src/index.js';
+import { loadPriceCard, PriceCardError, parsePriceCard } from '../src/index.js';
 import { parseLabelSelector } from '../src/price-card/label-selector.js';
 
 const base = {
@@ -139,5 +140,14 @@ describe('deployments with gpu and server', () => {
         { label: 'c', op: '=', value: 'l' },
       ],
     });
+  });
+
+  it('loads the example of docs/self-hosted.md as the card it describes', () => {
+    const doc = readFileSync(new URL('../../../docs/self-hosted.md', import.meta.url), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const d = parsePriceCard(yaml, 'docs/self-hosted.md').deployments[0];
+    expect(d?.gpu).toMatchObject({ model: 'l4', count: 2, market: 'on_demand', usdPerGpuHour: 0.8 });
+    expect(d?.server?.selector).toBe('{job="vllm-llama"}');
+    expect(d?.alerts).toEqual({ idleShare: 0.5, idleFor: '1h', capacityFor: '15m' });
   });
 });
