@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.js';
@@ -233,6 +234,30 @@ describe('simulator: Bedrock runtime', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toMatch(/^ValidationException:/);
     expect(((await res.json()) as { message: string }).message).toContain('prompt');
+  });
+
+  it('answers cleartext HTTP/2 on the same port, as the Bedrock runtime client speaks by default', async () => {
+    const session = connect(origin);
+    const req = session.request({
+      ':method': 'POST',
+      ':path': `/model/${encodeURIComponent('amazon.nova-lite-v1:0')}/converse`,
+      'content-type': 'application/json',
+    });
+    req.end(JSON.stringify(converseBody('over h2c')));
+    const chunks: Buffer[] = [];
+    const status = await new Promise<number>((resolve, reject) => {
+      let code = 0;
+      req.on('response', (headers) => {
+        code = Number(headers[':status']);
+      });
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => resolve(code));
+      req.on('error', reject);
+    });
+    session.close();
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { usage: { outputTokens: number } };
+    expect(status).toBe(200);
+    expect(sim.ledger().served.models['amazon.nova-lite-v1:0']?.output).toBe(body.usage.outputTokens);
   });
 
   it('cuts a stream off after half its messages, billed in the ledger but not reported', async () => {

@@ -380,6 +380,15 @@ describe('instrumentBedrock: errors, aborts and failing telemetry', () => {
     expect(sumOf(series, PROM.unpriced)).toBe(0);
   });
 
+  it('lets a 429 on a ConverseStream reach the caller as ThrottlingException, recorded as a failed streaming call', async () => {
+    const err = await f.client
+      .send(new ConverseStreamCommand(converse(`${NOVA}:fault=429`, 'throttle the stream')))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThrottlingException);
+    const record = onlyRecord(f.records);
+    expect([record.errorType, record.served, record.streaming]).toEqual(['ThrottlingException', false, true]);
+  });
+
   it('lets an aborted call reject with the AbortError the client throws, recorded as not served', async () => {
     const controller = new AbortController();
     controller.abort();
