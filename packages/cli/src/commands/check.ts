@@ -32,9 +32,13 @@ export interface CardSummary {
     window: string;
     scope: Record<string, string>;
     thresholds: number[];
+    /** The time zone of a calendar window (`day`, `week`, `month`); absent for rolling windows. */
+    timeZone?: string;
     /** Its in-process enforcement in words; absent for a budget that only alerts. */
     enforce?: string;
   }[];
+  /** Where budgets read the fleet's spend (`budgets_source`); absent when each process counts its own. */
+  budgetsSource?: { prometheus: string; refreshSeconds: number; fail: 'open' | 'closed' };
   deployments: string[];
   fixedCosts: { name: string; usdPerMonth: number }[];
 }
@@ -84,8 +88,16 @@ export function summarizeCard(path: string, card: PriceCard): CardSummary {
         window: b.window,
         scope: { ...b.scope },
         thresholds: [...b.thresholds],
+        ...(b.calendar && { timeZone: b.calendar.timeZone }),
         ...(enforce !== undefined && { enforce }),
       };
+    }),
+    ...(card.budgetsSource && {
+      budgetsSource: {
+        prometheus: card.budgetsSource.prometheusUrl,
+        refreshSeconds: card.budgetsSource.refreshSeconds,
+        fail: card.budgetsSource.fail,
+      },
     }),
     deployments: card.deployments.map((d) => d.name),
     fixedCosts: card.fixed.map((f) => ({ name: f.name, usdPerMonth: f.usdPerMonth })),
@@ -113,8 +125,14 @@ export function runCheck(options: CheckOptions, io: CliIo): void {
     `${options.card}: valid price card (checksum ${s.checksum}, catalog @pydantic/genai-prices ${s.catalogVersion}, defaults as of ${s.defaultsAsOf})`,
     `  models: ${s.models.explicitPrices.length} explicit price${s.models.explicitPrices.length === 1 ? '' : 's'}${s.models.explicitPrices.length > 0 ? ` (${s.models.explicitPrices.join(', ')})` : ''}, ${s.models.aliases} alias${s.models.aliases === 1 ? '' : 'es'}, ${s.models.multipliers} multiplier rule${s.models.multipliers === 1 ? '' : 's'}; the rest from the catalog`,
     `  GPUs: ${s.gpus.total} priced${s.gpus.fromCard.length > 0 ? `, from the card: ${s.gpus.fromCard.join(', ')}` : ' (defaults)'}`,
-    `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}${b.enforce ? `; ${b.enforce}` : ''}`).join('')}`,
+    `  budgets: ${s.budgets.length}${s.budgets.map((b) => `\n    ${b.name}: $${b.amountUsd} per ${b.window}${b.timeZone ? ` (calendar, resets at midnight ${b.timeZone})` : ''}${scope(b.scope)}, alerts at ${b.thresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ')}${b.enforce ? `; ${b.enforce}` : ''}`).join('')}`,
   ];
+  const src = s.budgetsSource;
+  if (src) {
+    lines.push(
+      `  budgets source: the fleet's spend from ${src.prometheus} every ${src.refreshSeconds}s (fail ${src.fail}: ${src.fail === 'open' ? "this replica's spend while it does not answer" : 'enforced calls blocked while it does not answer'})`,
+    );
+  }
   const kept = keptScopes(card);
   if (kept.length > 0) lines.push(`  ${kept}`);
   if (s.deployments.length > 0) lines.push(`  deployments: ${s.deployments.join(', ')}`);
