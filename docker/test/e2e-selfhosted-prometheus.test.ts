@@ -218,6 +218,18 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       expect(close(tenants[t], (costPerHour * (tenantTokens[t] ?? 0)) / all)).toBe(true);
     }
     expect(close((tenants['acme'] ?? 0) + (tenants['globex'] ?? 0), costPerHour)).toBe(true);
+
+    // Three quarters of $1.60/h idle is past the default half: the idle alert is pending (for: 1h).
+    const idleAlert = await waitFor(
+      async () => (await prom.alerts()).find((a) => a.labels['alertname'] === DEPLOYMENT_ALERT.idle),
+      { what: 'the idle alert to be evaluated', timeoutMs: 30_000 },
+    );
+    expect(idleAlert.state).toBe('pending');
+    expect(idleAlert.labels[LABEL.deployment]).toBe('llama-chat');
+    expect(Number(idleAlert.value)).toBeCloseTo(costPerHour * (1 - 1 / BATCH_SIZE), 12);
+    expect(
+      (await prom.alerts()).filter((a) => a.labels['alertname'] === DEPLOYMENT_ALERT.overCapacity),
+    ).toEqual([]);
   }, 90_000);
 
   it('loads every generated deployment rule and evaluates it without an error', async () => {
