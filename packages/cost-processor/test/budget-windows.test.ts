@@ -1,7 +1,13 @@
 import { createManualClock, createUsageRecorder } from '@burnrate/sdk';
 import { describe, expect, it } from 'vitest';
 import { createCostProcessor, loadPriceCard, type PriceCardInput } from '../src/index.js';
-import { type BudgetWindow, budgetWindowAt, SpendHistory } from '../src/internal/budgets/budget-window.js';
+import {
+  type BudgetWindow,
+  budgetWindowAt,
+  SpendHistory,
+  WindowTracker,
+  windowSpend,
+} from '../src/internal/budgets/budget-window.js';
 import { llm, testMeter } from './helpers.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -66,6 +72,15 @@ describe('calendar budget windows', () => {
     });
   });
 
+  it('gives the Berlin week of the spring-forward Sunday 167 hours', () => {
+    const week = budgetWindowAt(berlin('week'), at('2026-03-25T12:00:00Z'));
+    expect([iso(week.startMs), iso(week.resetsAtMs)]).toEqual([
+      '2026-03-22T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+    ]);
+    expect((week.resetsAtMs ?? 0) - week.startMs).toBe(167 * HOUR);
+  });
+
   it('starts weeks on Monday at local midnight', () => {
     // 2026-03-04 is a Wednesday; in Tokyo, 2026-03-01T16:00Z is already Monday 2 March, 01:00.
     expect(bounds({ kind: 'calendar', unit: 'week', timeZone: 'UTC' }, '2026-03-04T12:00:00Z')).toEqual({
@@ -89,6 +104,41 @@ describe('calendar budget windows', () => {
     expect(
       bounds({ kind: 'calendar', unit: 'day', timeZone: 'Asia/Kolkata' }, '2026-09-06T12:00:00Z').start,
     ).toBe('2026-09-05T18:30:00.000Z');
+  });
+});
+
+describe('spend in a window over two months of minutes', () => {
+  it('counts exactly the current UTC month after 84,960 minutes of spend, pruning what came before', () => {
+    const history = new SpendHistory();
+    const tracker = new WindowTracker({ kind: 'calendar', unit: 'month', timeZone: 'UTC' });
+    const rolling = new WindowTracker({ kind: 'rolling', seconds: 86_400 });
+    const rollingHistory = new SpendHistory();
+    const from = at('2026-01-01T00:00:00Z');
+    const minutes = (at('2026-02-28T23:59:00Z') - from) / 60_000 + 1;
+    for (let i = 0; i < minutes; i++) {
+      const t = from + i * 60_000;
+      history.add(0.5, t);
+      rollingHistory.add(0.5, t);
+      // Read as a decision would, every hour: pruning and the running sum stay in step.
+      if (i % 60 === 0) {
+        windowSpend(history, tracker, t);
+        windowSpend(rollingHistory, rolling, t);
+      }
+    }
+    expect(minutes).toBe(84_960);
+    // February: 28 days of minutes at $0.50.
+    expect(windowSpend(history, tracker, at('2026-02-28T23:59:30Z'))).toEqual({
+      startMs: at('2026-02-01T00:00:00Z'),
+      resetsAtMs: at('2026-03-01T00:00:00Z'),
+      spentUsd: 28 * 1440 * 0.5,
+    });
+    expect(windowSpend(history, tracker, at('2026-03-01T00:00:00Z')).spentUsd).toBe(0);
+    // The last 24 hours, (now − 1d, now]: 1440 minutes, the oldest made at 00:00 on 28 February.
+    expect(windowSpend(rollingHistory, rolling, at('2026-02-28T23:59:30Z'))).toEqual({
+      startMs: at('2026-02-27T23:59:30.001Z'),
+      resetsAtMs: at('2026-03-01T00:00:00Z'),
+      spentUsd: 1440 * 0.5,
+    });
   });
 });
 

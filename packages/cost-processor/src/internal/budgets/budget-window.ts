@@ -190,12 +190,18 @@ export class SpendHistory {
   readonly #usd: number[] = [];
   /** Index of the oldest bucket not pruned (pruning moves it instead of shifting the arrays). */
   #head = 0;
+  /**
+   * USD of the buckets not pruned: what a window counts once it pruned up to its start (see
+   * {@link windowSpend}), so a decision costs O(1), not a walk over up to 43,200 minutes.
+   */
+  #live = 0;
 
   /** Adds `usd` spent at `atMs`. Spend stamped before the newest bucket (a clock step back) joins it. */
   add(usd: number, atMs: number): void {
     if (!(usd > 0) || !Number.isFinite(atMs)) return;
     const bucket = Math.floor(atMs / SPEND_BUCKET_MS) * SPEND_BUCKET_MS;
     const n = this.#starts.length;
+    this.#live += usd;
     if (n > this.#head && (this.#starts[n - 1] ?? 0) >= bucket) {
       this.#usd[n - 1] = (this.#usd[n - 1] ?? 0) + usd;
       this.#last[n - 1] = Math.max(this.#last[n - 1] ?? atMs, atMs);
@@ -209,14 +215,15 @@ export class SpendHistory {
   }
 
   /**
-   * USD spent at or after `startMs` (up to `untilMs`, exclusive, when given): buckets whose latest
-   * spend is at or after `startMs` count whole, so a bucket-aligned start is exact.
+   * USD spent at or after `startMs`: buckets whose latest spend is at or after `startMs` count
+   * whole, so a bucket-aligned start is exact. O(1) when everything before `startMs` was pruned.
    */
-  spentSince(startMs: number, untilMs = Number.POSITIVE_INFINITY): number {
+  spentSince(startMs: number): number {
+    if (this.#head >= this.#starts.length) return 0;
+    if ((this.#last[this.#head] ?? 0) >= startMs) return this.#live;
     let sum = 0;
     for (let i = this.#starts.length - 1; i >= this.#head; i--) {
       if ((this.#last[i] ?? 0) < startMs) break;
-      if ((this.#first[i] ?? 0) >= untilMs) continue;
       sum += this.#usd[i] ?? 0;
     }
     return sum;
@@ -236,7 +243,14 @@ export class SpendHistory {
 
   /** Forgets buckets whose latest spend is before `beforeMs`. */
   prune(beforeMs: number): void {
+    const head = this.#head;
     while (this.#head < this.#starts.length && (this.#last[this.#head] ?? 0) < beforeMs) this.#head++;
+    if (this.#head !== head) {
+      // Summed afresh rather than subtracted, so float error cannot build up over the process's life.
+      let live = 0;
+      for (let i = this.#head; i < this.#usd.length; i++) live += this.#usd[i] ?? 0;
+      this.#live = live;
+    }
     // Compact once the dead prefix is half the arrays, so memory follows the window, not the uptime.
     if (this.#head > 1024 && this.#head * 2 > this.#starts.length) {
       for (const a of [this.#starts, this.#first, this.#last, this.#usd]) a.splice(0, this.#head);
