@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CostReport } from '@burnrate/cost-processor';
 import { ENGINE_METRICS, LABEL as L, PROM as S } from '@burnrate/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareOutput } from '../src/index.js';
@@ -71,6 +72,12 @@ const DATA: BackfillSeries[] = [
   counter(S.inferenceDurationCount, { ...house, [L.errorType]: '429' }, 5000),
   counter(S.inputTokens, house, DAY * 800),
   counter(S.outputTokens, house, DAY * 200),
+  // The FP16 deployment's two L4s for the day, as the cost processor counted them: all GPU spend.
+  counter(
+    S.cost,
+    { [L.component]: 'gpu', [L.gpuModel]: 'l4', [L.gpuMarket]: 'on_demand', [L.priceSource]: 'default' },
+    2 * L4 * 24,
+  ),
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'burnrate-compare-prom-'));
@@ -195,6 +202,23 @@ describe('burnrate compare --prometheus (a real Prometheus over known vLLM count
     expect(r.stdout).toContain(
       'fp16-2xl4 (vllm {job="vllm-fp16"}): 2 queries/s, latency 1.2 s, 1600 input + 400 output tokens/s, prefill share 25.0 %, busy 50.0 %',
     );
+  });
+
+  it('gives the report’s GPU recommendations the measured savings of INT8 on 1×L4 and of spot', async () => {
+    const r = await runCli(['report', '--prometheus', prom.url, '--window', '1d', '--card', CARD, '--json'], {
+      now,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const recs = (JSON.parse(r.stdout) as { report: CostReport }).report.recommendations;
+    const byId = Object.fromEntries(recs.map((x) => [x.id, x]));
+    // The busiest deployment (a tie at 2 queries/s: the card's first) against INT8 at 2 queries/s:
+    // ceil(2 × 1.2 / 5.6) = 1 instance of 2 L4s against ceil(2 × 0.9 / 5.6) = 1 of 1 L4.
+    expect(byId['gpu.int8_quantization']?.estimatedMonthlySavingsUsd).toBeCloseTo((2 * L4 - L4) * 720, 6);
+    expect(byId['gpu.int8_quantization']?.action).toBe(
+      'Serve int8-1xl4 (1 × 1 L4 on_demand) instead of fp16-2xl4 (1 × 2 L4 on_demand): $576.00/month less at the observed 2 queries/s.',
+    );
+    expect(byId['gpu.spot']?.estimatedMonthlySavingsUsd).toBeCloseTo((2 * L4 - 2 * 0.38) * 720, 6);
   });
 
   it('fails with exit 1 naming the series and the selector to check when a deployment is not scraped', async () => {

@@ -316,17 +316,21 @@ function run(
   return cliCall(() => compare(workload, first, second));
 }
 
-async function measured(
-  options: CompareOptions,
-  url: string,
+/**
+ * What each deployment's engine served over `window` in Prometheus (deployments without a server
+ * are left out): QPS, latency, tokens/s, prefill share and busy ratio from `ENGINE_METRICS`.
+ *
+ * @param strict throw a CliError naming the series and the selector for a deployment without
+ *   data (compare); otherwise leave it out (report).
+ */
+export async function measureDeployments(
+  client: PrometheusClient,
   card: PriceCard,
-  refs: DeploymentRef[],
-  deployments: Deployment[],
-  io: CliIo,
-): Promise<CompareOutput> {
-  const window = options.window ?? DEFAULT_COMPARE_WINDOW;
-  const client = new PrometheusClient(url, io.fetch);
-  const time = io.now() / 1000;
+  deployments: readonly Deployment[],
+  window: string,
+  time: number,
+  strict: boolean,
+): Promise<ObservedDeployment[]> {
   const scalar = async (promql: string): Promise<number | null> => {
     const v = (await client.query(promql, time))[0]?.value;
     return v !== undefined && Number.isFinite(v) ? v : null;
@@ -354,6 +358,7 @@ async function measured(
       scalar(`sum(avg_over_time(${s.runningRequests}${d.server.selector}[${window}]))`),
     ]);
     if (qps === null) {
+      if (!strict) continue;
       throw new CliError(
         `no ${series(s.requests)} series in Prometheus at ${client.baseUrl} over the last ${window} for deployment ${d.name}; check that Prometheus scrapes its ${d.server.engine} server and deployments[${card.deployments.indexOf(d)}].server.selector`,
       );
@@ -374,6 +379,25 @@ async function measured(
       busyRatio: running !== null ? Math.min(1, running / d.batchSize) : null,
     });
   }
+  return observed;
+}
+
+async function measured(
+  options: CompareOptions,
+  url: string,
+  card: PriceCard,
+  refs: DeploymentRef[],
+  deployments: Deployment[],
+  io: CliIo,
+): Promise<CompareOutput> {
+  const window = options.window ?? DEFAULT_COMPARE_WINDOW;
+  const client = new PrometheusClient(url, io.fetch);
+  const time = io.now() / 1000;
+  const scalar = async (promql: string): Promise<number | null> => {
+    const v = (await client.query(promql, time))[0]?.value;
+    return v !== undefined && Number.isFinite(v) ? v : null;
+  };
+  const observed = await measureDeployments(client, card, deployments, window, time, true);
   let apiObserved: ObservedApiModel | undefined;
   if (options.api !== undefined) {
     const slash = options.api.indexOf('/');

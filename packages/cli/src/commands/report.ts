@@ -1,4 +1,10 @@
-import { buildReport, type CostReport, formatReport, loadPriceCard } from '@burnrate/cost-processor';
+import {
+  buildReport,
+  type CostReport,
+  formatReport,
+  loadPriceCard,
+  measuredAlternatives,
+} from '@burnrate/cost-processor';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -10,8 +16,10 @@ import {
   PrometheusWindowSource,
   scrapeMetrics,
 } from '../prometheus/source.js';
+import { addEnforcementFromCounters } from '../report/budget-enforcement.js';
 import { reportedPriceCard, type ServedPriceCard, servedPriceCards } from '../report/price-card-info.js';
 import { failedCallsFromCounters, snapshotFromCounters } from '../report/snapshot.js';
+import { measureDeployments } from './compare.js';
 
 /** Options of `burnrate report` after parsing. */
 export interface ReportOptions {
@@ -138,7 +146,32 @@ export async function runReport(options: ReportOptions, io: CliIo): Promise<void
     failedCallsFromCounters(source),
     servedPriceCards(source),
   ]);
-  const report = buildReport(card, snapshot, nowMs, failed);
+  // With --prometheus and deployments served by an engine: what each served, so the GPU
+  // recommendations say what the measured alternatives save (docs/compare.md).
+  const comparisons =
+    options.prometheus !== undefined && card.deployments.some((d) => d.server && d.gpu)
+      ? measuredAlternatives(
+          card,
+          (
+            await measureDeployments(
+              new PrometheusClient(options.prometheus, io.fetch),
+              card,
+              card.deployments.filter((d) => d.gpu),
+              options.window ?? DEFAULT_REPORT_WINDOW,
+              nowMs / 1000,
+              false,
+            )
+          ).map((o) => ({
+            deployment: o.deployment,
+            qps: o.qps,
+            latencySeconds: o.latencySeconds ?? 0,
+            requiredInstances: 0,
+          })),
+          snapshot.models,
+        )
+      : [];
+  const report = buildReport(card, snapshot, nowMs, failed, undefined, comparisons);
+  await addEnforcementFromCounters(report, source, card);
   // Claim no card that was not read: the --card file, else what the processes say they priced with.
   const { priceCard, notes } = reportedPriceCard(card, options.card, served, where);
   report.priceCard = priceCard;
