@@ -158,6 +158,8 @@ export class BurnrateCallbackHandler {
     metadata: Record<string, unknown> | undefined,
   ): void {
     safely('starting a LangChain run', () => {
+      // Another handler of this recorder already meters this run (attached twice): it records it.
+      if (this.recorded && !this.recorded.claimRun(runId, this)) return;
       const params = (extraParams?.['invocation_params'] ?? {}) as Record<string, unknown>;
       const model =
         metadata?.['ls_model_name'] ?? params['model'] ?? params['model_name'] ?? params['modelName'];
@@ -171,7 +173,7 @@ export class BurnrateCallbackHandler {
       };
       if (this.runs.size >= MAX_RUNS) {
         const oldest = this.runs.keys().next().value;
-        if (oldest !== undefined) this.runs.delete(oldest);
+        if (oldest !== undefined) this.take(oldest);
       }
       this.runs.set(runId, { start, ids: [], firstChunkMs: undefined });
     });
@@ -179,7 +181,9 @@ export class BurnrateCallbackHandler {
 
   private take(runId: string): Run | undefined {
     const run = this.runs.get(runId);
+    if (!run) return undefined;
     this.runs.delete(runId);
+    this.recorded?.releaseRun(runId, this);
     return run;
   }
 }

@@ -15,6 +15,7 @@ const MAX_IDS = 10_000;
 export class RecordedCalls {
   private readonly ids = new Map<string, true>();
   private readonly errors = new WeakSet<object>();
+  private readonly runOwners = new Map<string, object>();
 
   /** Notes a recorded call by its response id and/or the error it failed with. */
   note(responseId: string | undefined, error: unknown): void {
@@ -27,6 +28,26 @@ export class RecordedCalls {
       }
     }
     if (error !== null && typeof error === 'object') this.errors.add(error);
+  }
+
+  /**
+   * Claims a run (LangChain's run id) for `owner`: true when no other owner holds it, so two
+   * handlers of one recorder attached to the same model (on the model and per call) record it once.
+   */
+  claimRun(runId: string, owner: object): boolean {
+    const held = this.runOwners.get(runId);
+    if (held !== undefined) return held === owner;
+    this.runOwners.set(runId, owner);
+    if (this.runOwners.size > MAX_IDS) {
+      const oldest = this.runOwners.keys().next().value;
+      if (oldest !== undefined) this.runOwners.delete(oldest);
+    }
+    return true;
+  }
+
+  /** Gives a run back when its owner is done with it. */
+  releaseRun(runId: string, owner: object): void {
+    if (this.runOwners.get(runId) === owner) this.runOwners.delete(runId);
   }
 
   /** True (once per id) when one of `responseIds` or `error` belongs to a call recorded already. */

@@ -88,6 +88,16 @@ describe('a ChatOpenAI over an instrumented openai client, with BurnrateCallback
     expect(await total(f.reader, METRIC.outputTokens)).toBe(totals.output);
   });
 
+  it('records a run once when two handlers of one recorder are attached, on the model and per call', async () => {
+    const second = new BurnrateCallbackHandler({ recorder: f.recorder });
+    const model = new ChatOpenAI({ ...fields(), maxTokens: 4, callbacks: [handler] });
+    await model.invoke('hi', { callbacks: [second] });
+    await model.invoke('hi again', { callbacks: [handler] });
+    expect(f.sim.ledger().served.totals.requests).toBe(2);
+    expect(f.records.map((r) => r.usage.output)).toEqual([4, 4]);
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(8);
+  });
+
   it('still records through the handler when the client was instrumented for another recorder', async () => {
     const other = await recorderFixture();
     try {
