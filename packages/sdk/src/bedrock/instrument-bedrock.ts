@@ -179,9 +179,11 @@ function finishFailed(start: CallStart, context: HandlerContext, err: unknown, c
   end.errorType = context?.__smithy_context?.abortSignal?.aborted
     ? BEDROCK_ABORT_ERROR_TYPE
     : bedrockErrorType(err);
-  // A service error after a success status cannot happen outside a stream; anything thrown here
-  // (4xx/5xx after retries, connection failure, abort before the response) was not billed.
-  end.served = false;
+  // Served (billed) only when a success status arrived and what failed was reading its body (the
+  // client's SyntaxError for a 200 that does not parse); 4xx/5xx after retries, connection failures
+  // and aborts before the response were not.
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  end.served = typeof status === 'number' && status >= 200 && status < 300;
   finishCall(ctx.recorder, withServer(start, context), end);
 }
 

@@ -389,6 +389,29 @@ describe('instrumentBedrock: errors, aborts and failing telemetry', () => {
     expect([record.errorType, record.served, record.streaming]).toEqual(['ThrottlingException', false, true]);
   });
 
+  it('records a 200 whose body does not parse as a served call with the SyntaxError the caller gets', async () => {
+    const err = await f.client
+      .send(new ConverseCommand(converse(`${NOVA}:fault=bad-json`, 'half a body')))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SyntaxError);
+    const record = onlyRecord(f.records);
+    expect([record.errorType, record.served, record.usageSource]).toEqual(['SyntaxError', true, 'missing']);
+  });
+
+  it('takes the usage of an InvokeModel body it cannot parse from the token-count headers, and hands the caller the bytes as sent', async () => {
+    const out = await f.client.send(
+      new InvokeModelCommand({ modelId: `${LLAMA}:fault=bad-json`, body: invokeBody(LLAMA, 'half a body') }),
+    );
+    expect(() => JSON.parse(out.body.transformToString())).toThrow(SyntaxError);
+    const t = f.sim.ledger().served.models[LLAMA];
+    const record = onlyRecord(f.records);
+    expect([record.usageSource, record.usage.input, record.usage.output]).toEqual([
+      'provider',
+      t?.input,
+      t?.output,
+    ]);
+  });
+
   it('lets an aborted call reject with the AbortError the client throws, recorded as not served', async () => {
     const controller = new AbortController();
     controller.abort();
