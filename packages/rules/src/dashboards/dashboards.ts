@@ -442,6 +442,45 @@ function gpu(ds: string): DashboardBuilder {
         'USD per hour paid for unused GPU capacity.',
         q(`sum(${PROM.gpuHourlyCost}) * (1 - ${util})`, 'idle $/h'),
       ),
+    )
+    .withRow(new RowBuilder("Self-hosted deployments (from the engines' metrics)"))
+    .withPanel(
+      ts(
+        'Cost per 1M tokens by deployment',
+        'currencyUSD',
+        "The deployment's whole GPU cost over the rules' window (idle time included) charged to the tokens its engine served, split by prefill and decode time (docs/self-hosted.md).",
+        q(RECORDING_RULE.deploymentCostPer1mTokens, `{{${LABEL.deployment}}} {{${LABEL.tokenType}}}`),
+      ).span(12),
+    )
+    .withPanel(
+      ts(
+        'Deployment $/h and idle $/h',
+        'currencyUSD',
+        'GPU count × $/GPU-hour of each deployment, and the part of it paid for idle GPUs: cost × (1 − busy ratio).',
+        q(RECORDING_RULE.deploymentCostPerHour, `{{${LABEL.deployment}}} cost`),
+        q(RECORDING_RULE.deploymentIdleCostPerHour, `{{${LABEL.deployment}}} idle`, 'B'),
+      ).span(12),
+    )
+    .withPanel(
+      stacked(
+        ts(
+          'Self-hosted cost by tenant ($/h)',
+          'currencyUSD',
+          "Each deployment's $/h shared between tenants by the input + output tokens burnrate's client counters saw for its model.",
+          q(RECORDING_RULE.tenantSelfhostedCostPerHour, `{{${LABEL.deployment}}} {{${LABEL.tenant}}}`),
+        ),
+      ).span(12),
+    )
+    .withPanel(
+      ts(
+        'Busy ratio by deployment',
+        'percentunit',
+        'GPU utilization (DCGM or nvidia-smi) where scraped, else running requests ÷ batch_size.',
+        q(RECORDING_RULE.deploymentBusyRatio, `{{${LABEL.deployment}}}`),
+      )
+        .span(12)
+        .max(1)
+        .min(0),
     );
 }
 
