@@ -15,9 +15,11 @@ describe('docs', () => {
     const card = parsePriceCard(blocks[0] as string, 'docs/price-card.md');
     expect(card.budgets.map((b) => [b.name, b.amountUsd, b.windowSeconds])).toEqual([
       ['llm-monthly', 2000, 30 * 86400],
+      ['llm-calendar-month', 2000, 30 * 86400],
       ['search-weekly', 150, 7 * 86400],
       ['acme-daily', 5, 86400],
     ]);
+    expect(card.budgets[1]?.calendar).toEqual({ unit: 'month', timeZone: 'Europe/Berlin' });
     expect(card.deployments.map((d) => d.name)).toEqual(['llama-on-l4']);
   });
 
