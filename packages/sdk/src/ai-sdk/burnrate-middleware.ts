@@ -8,7 +8,6 @@ import {
   type AiSdkModelLike,
   beginModelCall,
   checkMiddlewareOptions,
-  failedEnd,
   type ModelCall,
   serviceTierOf,
 } from './model-call.js';
@@ -60,7 +59,7 @@ export function burnrateMiddleware(options: BurnrateMiddlewareOptions): Burnrate
       try {
         result = await call.layer.run(doGenerate);
       } catch (err) {
-        call.finish(failedEnd(err, call.signal, false));
+        call.fail(err, false);
         throw err;
       }
       call.finish(safely('reading an AI SDK result', () => generateEnd(result)) ?? {});
@@ -73,7 +72,7 @@ export function burnrateMiddleware(options: BurnrateMiddlewareOptions): Burnrate
       try {
         result = (await call.layer.run(doStream)) as typeof result;
       } catch (err) {
-        call.finish(failedEnd(err, call.signal, false));
+        call.fail(err, false);
         throw err;
       }
       if (call.layer.claimed) return result;
@@ -128,10 +127,13 @@ function observeParts<T>(source: ReadableStream<T>, call: ModelCall): ReadableSt
       if (tier !== undefined) end.serviceTier = tier;
     } else if (p.type === 'error') end.errorType = errorTypeOf(p['error']);
   };
-  const finish = (errorType?: string): void => {
-    if (errorType !== undefined) end.errorType = errorType;
-    else if (call.signal?.aborted) end.errorType = AI_SDK_ABORT_ERROR_TYPE;
-    call.finish(end);
+  // A stream that delivered its response was served, whatever ends it: an error keeps what was seen.
+  const finish = (failed: boolean, err?: unknown): void => {
+    safely('recording an AI SDK stream', () => {
+      if (call.signal?.aborted) end.errorType = AI_SDK_ABORT_ERROR_TYPE;
+      else if (failed) end.errorType = errorTypeOf(err);
+      call.finish(end);
+    });
   };
   return new ReadableStream<T>(
     {
@@ -140,12 +142,12 @@ function observeParts<T>(source: ReadableStream<T>, call: ModelCall): ReadableSt
         try {
           next = await reader.read();
         } catch (err) {
-          finish(call.signal?.aborted ? AI_SDK_ABORT_ERROR_TYPE : errorTypeOf(err));
+          finish(true, err);
           controller.error(err);
           return;
         }
         if (next.done) {
-          finish();
+          finish(false);
           controller.close();
           return;
         }
@@ -158,7 +160,7 @@ function observeParts<T>(source: ReadableStream<T>, call: ModelCall): ReadableSt
       },
       cancel(reason): Promise<void> {
         // The caller stopped reading (an abort, or it had what it wanted): the usage seen so far stays.
-        finish();
+        finish(false);
         return reader.cancel(reason);
       },
     },

@@ -6,7 +6,6 @@ import {
   type AiSdkModelLike,
   beginModelCall,
   checkMiddlewareOptions,
-  failedEnd,
 } from './model-call.js';
 import { normalizeAiSdkUsage } from './normalize-usage.js';
 
@@ -49,7 +48,7 @@ export function burnrateEmbeddingMiddleware(
       try {
         result = await call.layer.run(doEmbed);
       } catch (err) {
-        call.finish(failedEnd(err, call.signal, false));
+        call.fail(err, false);
         throw err;
       }
       call.finish(safely('reading an AI SDK embedding', () => embedEnd(result)) ?? {});

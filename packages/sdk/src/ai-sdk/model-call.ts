@@ -37,8 +37,10 @@ export interface ModelCall {
   readonly signal: AbortSignal | undefined;
   /** The recorder's clock, in ms. */
   readonly now: () => number;
-  /** Records the call unless an inner layer took it or it was recorded already. */
+  /** Records the call unless an inner layer took it or it was recorded already. Never throws. */
   finish(end: CallEnd): void;
+  /** Records the call as failed with `err` ({@link failedEnd}). Never throws, whatever `err` is. */
+  fail(err: unknown, served: boolean): void;
 }
 
 /** Checks the options once, when the middleware is made. */
@@ -69,15 +71,20 @@ export function beginModelCall(
     };
     const layer = enterRecordingLayer(recorder);
     let done = false;
+    const signal = params?.abortSignal;
+    const finish = (end: CallEnd): void => {
+      if (done || layer.claimed) return;
+      done = true;
+      safely('recording an AI SDK call', () => finishCall(recorder, start, end));
+    };
     return {
       start,
       layer,
-      signal: params?.abortSignal,
+      signal,
       now: () => recorder.clock.now(),
-      finish(end: CallEnd): void {
-        if (done || layer.claimed) return;
-        done = true;
-        safely('recording an AI SDK call', () => finishCall(recorder, start, end));
+      finish,
+      fail(err: unknown, served: boolean): void {
+        safely('recording a failed AI SDK call', () => finish(failedEnd(err, signal, served)));
       },
     };
   });

@@ -1,4 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
+import { startSimulator } from '@burnrate/llm-simulator';
 import { ATTR, METRIC } from '@burnrate/semconv';
 import {
   APICallError,
@@ -14,9 +15,14 @@ import {
   wrapLanguageModel,
 } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { burnrateEmbeddingMiddleware, burnrateMiddleware, withAttributes } from '../../src/index.js';
+import {
+  burnrateEmbeddingMiddleware,
+  burnrateMiddleware,
+  createUsageRecorder,
+  withAttributes,
+} from '../../src/index.js';
 import { type RecorderFixture, recorderFixture } from '../helpers/ai-sdk-fixture.js';
-import { points, throwingProcessor, total } from '../helpers/metrics.js';
+import { points, throwingMeterProvider, throwingProcessor, total } from '../helpers/metrics.js';
 import { LONG_SYSTEM_PROMPT } from '../helpers/openai-fixture.js';
 
 const FAULT = 'x-burnrate-fault';
@@ -287,6 +293,38 @@ describe('burnrateMiddleware with ai 6 and @ai-sdk/openai 3', () => {
     expect(f.records).toHaveLength(2);
     expect(await total(f.reader, METRIC.inputTokens)).toBe(totals.input);
     expect(await total(f.reader, METRIC.outputTokens)).toBe(11);
+  });
+});
+
+describe('burnrateMiddleware on a recorder whose meter throws on every call', () => {
+  it('returns the same results and streams as the bare model', async () => {
+    const sim = await startSimulator();
+    const recorder = createUsageRecorder({
+      meterProvider: throwingMeterProvider(),
+      logger: { warn: () => {} },
+    });
+    try {
+      const openai = createOpenAI({ baseURL: sim.url, apiKey: 'x' });
+      const model = wrapLanguageModel({
+        model: openai.chat('gpt-4o-mini'),
+        middleware: burnrateMiddleware({ recorder }),
+      });
+      const got = await generateText({ model, prompt: 'hi', maxOutputTokens: 6 });
+      const want = await generateText({
+        model: openai.chat('gpt-4o-mini'),
+        prompt: 'hi',
+        maxOutputTokens: 6,
+      });
+      expect(got.text).toBe(want.text);
+      const stream = streamText({ model, prompt: 'hi', maxOutputTokens: 5 });
+      expect(await stream.text).toBe(
+        await streamText({ model: openai.chat('gpt-4o-mini'), prompt: 'hi', maxOutputTokens: 5 }).text,
+      );
+      expect((await stream.usage).outputTokens).toBe(5);
+    } finally {
+      await recorder.shutdown();
+      await sim.close();
+    }
   });
 });
 
