@@ -375,6 +375,15 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     recordedBy: cost,
   },
   {
+    name: COST_METRIC.budgetUnspent,
+    instrument: 'Counter',
+    unit: '{USD}',
+    description:
+      "USD budget enforcement kept from being spent: block (the refused calls' estimates), downgrade (usage at the requested model's price minus what was paid), cap_output (cut output tokens at the output price, an upper bound)",
+    attributes: [ATTR.budget, ATTR.budgetAction],
+    recordedBy: cost,
+  },
+  {
     name: COST_METRIC.price,
     instrument: 'Gauge',
     unit: '{USD}',

@@ -58,6 +58,8 @@ export const COST_METRIC = {
   budgetReserved: 'burnrate.budget.reserved.usd',
   /** Pre-call budget decisions, by budget and action. */
   budgetDecisions: 'burnrate.budget.decisions',
+  /** USD budget enforcement kept from being spent, by budget and action (block, downgrade, cap_output). */
+  budgetUnspent: 'burnrate.budget.unspent.usd',
   price: 'burnrate.price.usd',
   priceCardInfo: 'burnrate.pricecard.info',
   requiredInstances: 'burnrate.capacity.required_instances',

@@ -3,9 +3,9 @@ import type { Meter } from '@opentelemetry/api';
 import { BUDGET_ACTIONS, type BudgetEnforcer } from '../budgets/budget-enforcer.js';
 
 /**
- * The budget gauges and the decision counter on `meter`, read from the enforcer at collection:
- * spent, reserved and remaining USD per budget (every budget of the card), and decisions by budget
- * and action (budgets with `enforce`). Remaining is amount − spent − reserved, never below 0 and
+ * The budget gauges and the enforcement counters on `meter`, read from the enforcer at collection:
+ * spent, reserved and remaining USD per budget (every budget of the card), decisions by budget and
+ * action and the USD they kept from being spent (budgets with `enforce`). Remaining is amount − spent − reserved, never below 0 and
  * never infinite, so a dashboard never shows ±Inf; overspend shows as spent above the limit.
  */
 export function createBudgetInstruments(meter: Meter, enforcer: BudgetEnforcer): void {
@@ -41,6 +41,21 @@ export function createBudgetInstruments(meter: Meter, enforcer: BudgetEnforcer):
             [ATTR.budgetAction]: action,
           });
         }
+      }
+    });
+  meter
+    .createObservableCounter(COST_METRIC.budgetUnspent, specOptions(COST_METRIC.budgetUnspent))
+    .addCallback((result) => {
+      for (const b of enforcer.now()) {
+        const status = enforcer.status(b.budget.name);
+        if (!status) continue;
+        const unspent: [string, number][] = [
+          ['block', status.blocked.usd],
+          ['downgrade', status.downgraded.usd],
+          ['cap_output', status.capped.usd],
+        ];
+        for (const [action, usd] of unspent)
+          result.observe(usd, { [ATTR.budget]: b.budget.name, [ATTR.budgetAction]: action });
       }
     });
 }
