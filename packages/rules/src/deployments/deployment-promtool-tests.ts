@@ -509,6 +509,31 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
     });
   }
 
+  // A restarted engine (its counters back at 0) counts from zero, never negative.
+  const before = stepsPerWindow;
+  const after = Math.max(1, Math.floor(stepsPerWindow / 2));
+  const fixedIn = m.inputTokens.matchers ? labelsFor(`{${m.inputTokens.matchers}}`, what) : {};
+  groups.push({
+    name: `${d.name}: after an engine restart its tokens count from zero, not as a negative growth`,
+    interval: I,
+    input_series: INSTANCES.map((instance) => ({
+      series: seriesText(m.inputTokens.name, { ...engineLabels, ...fixedIn, [replicaLabel]: instance }),
+      values: `${ramp(STEP.inputTokens, before)} ${ramp(STEP.inputTokens, after - 1)}`,
+    })),
+    promql_expr_test: [
+      {
+        expr: `${RECORDING_RULE.deploymentTokensPerSecond}{${LABEL.tokenType}="input"}`,
+        eval_time: formatDuration((before + after) * interval),
+        exp_samples: [
+          {
+            labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('input')),
+            value: (rampValue(STEP.inputTokens, after - 1) + rampValue(STEP.inputTokens, after - 1)) / W,
+          },
+        ],
+      },
+    ],
+  });
+
   // GPU utilization, when its series exist, replaces running ÷ batch_size.
   for (const util of ['dcgm', 'hw'] as const) {
     const s = scenario({ running: d.batchSize, timeScale: 1, util });
