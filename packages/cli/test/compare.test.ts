@@ -228,6 +228,12 @@ describe('burnrate compare: bad flags and card input', () => {
       '--deployment: expected NAME or NAME@MARKET with a market of on_demand, spot, reserved, got "int8-1xl4@cheap"',
     ],
     [
+      '--provider without --api',
+      [...TWO, '--latency', '1', '--provider', 'openai'],
+      2,
+      '--provider: only applies with --api MODEL, got --provider "openai" without it',
+    ],
+    [
       '--window without --prometheus',
       [...TWO, '--latency', '1', '--window', '7d'],
       2,

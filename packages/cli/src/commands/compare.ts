@@ -210,6 +210,11 @@ export async function runCompare(options: CompareOptions, io: CliIo): Promise<vo
       `compare: expected two sides — --deployment NAME and --api MODEL, or --deployment twice — got ${refs.length} --deployment${options.api !== undefined ? ' and --api' : ''}; e.g. ${EXAMPLE}`,
     );
   }
+  if (options.provider !== undefined && options.api === undefined) {
+    throw new UsageError(
+      `--provider: only applies with --api MODEL, got --provider ${JSON.stringify(options.provider)} without it; add --api or drop --provider`,
+    );
+  }
   if (options.window !== undefined && options.prometheus === undefined) {
     throw new UsageError('--window: only applies with --prometheus URL; give both or neither');
   }
