@@ -8,6 +8,8 @@ import type { TokenUsage } from '../record/usage-record.js';
  *   cacheWrite }` and `outputTokens: { total, text, reasoning }`, where `total` already includes the
  *   cache parts and the reasoning. When a provider leaves `total` out, it is the sum of its parts; when
  *   the parts add up to more than `total` (a provider whose total left the cache out), the sum wins.
+ *   Of the cache writes, those with a 1-hour TTL (`cacheWrite1h`) come from Anthropic's raw usage
+ *   (`raw.cache_creation.ephemeral_1h_input_tokens`), the one place the AI SDK keeps them.
  * - the flat v2 shape (ai 5 models): `inputTokens`, `cachedInputTokens`, `outputTokens`,
  *   `reasoningTokens`, where input includes cached input and output includes reasoning.
  * Embedding results carry `{ tokens }`, read as input. Returns `undefined` when there is no usage.
@@ -18,7 +20,11 @@ export function normalizeAiSdkUsage(usage: unknown): TokenUsage | undefined {
   const inTokens = u['inputTokens'];
   const outTokens = u['outputTokens'];
   if ((inTokens && typeof inTokens === 'object') || (outTokens && typeof outTokens === 'object')) {
-    return structured(obj(inTokens), obj(outTokens));
+    const out = structured(obj(inTokens), obj(outTokens));
+    // The spec has no TTL split of cache writes; Anthropic's raw usage does, and 1-hour writes cost more.
+    const oneHour = count(obj(obj(u['raw'])?.['cache_creation'])?.['ephemeral_1h_input_tokens']);
+    if (out && oneHour !== undefined && oneHour > 0) out.cacheWrite1h = Math.min(oneHour, out.cacheWrite);
+    return out;
   }
   const flatIn = count(inTokens);
   const flatOut = count(outTokens);

@@ -19,6 +19,22 @@ describe('normalizeAiSdkUsage', () => {
     ).toEqual({ input: 1320, cacheRead: 1000, cacheWrite: 300, output: 90, reasoning: 50 });
   });
 
+  it('keeps Anthropic’s 1-hour cache writes from the raw usage, within the cache writes', () => {
+    expect(
+      normalizeAiSdkUsage({
+        inputTokens: { total: 1320, noCache: 20, cacheRead: 1000, cacheWrite: 300 },
+        outputTokens: { total: 9, text: 9, reasoning: undefined },
+        raw: {
+          input_tokens: 20,
+          cache_read_input_tokens: 1000,
+          cache_creation_input_tokens: 300,
+          cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
+          output_tokens: 9,
+        },
+      }),
+    ).toEqual({ input: 1320, cacheRead: 1000, cacheWrite: 300, cacheWrite1h: 200, output: 9, reasoning: 0 });
+  });
+
   it('sums the parts when a provider leaves a total out or reports a total without its cache', () => {
     expect(
       normalizeAiSdkUsage({
