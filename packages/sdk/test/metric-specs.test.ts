@@ -41,6 +41,7 @@ describe('the metric contract', () => {
       durationS: 1,
       timeToFirstChunkS: 0.5,
       streaming: true,
+      units: { images: [{ count: 1 }], audioSeconds: 1, characters: 1, toolCalls: { web_search: 1 } },
     });
     recorder.gpu.reserve({ gpu: 'h100' });
     recorder.gpu.track({ gpu: 'h100' }, () => clock.advance(1));
