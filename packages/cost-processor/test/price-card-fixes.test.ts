@@ -77,7 +77,7 @@ describe('a bad price card is refused with the exact value to write', () => {
     ]);
   });
 
-  it('translates windows such as 1month, weekly and a bare 30 into m/h/d/w', () => {
+  it('translates windows such as 1month, weekly and a bare 30 into m/h/d/w (or the calendar week)', () => {
     const issues = fromObject({
       budgets: [
         { name: 'a', amount: 1, window: '1month' },
@@ -88,9 +88,22 @@ describe('a bad price card is refused with the exact value to write', () => {
     });
     expect(issues.map((i) => i.split(' — fix: ')[1])).toEqual([
       'write 30d (a whole number followed by m, h, d or w; a month is 30d)',
-      'write 1w (a whole number followed by m, h, d or w; a month is 30d)',
+      'write week (calendar: resets at local midnight; add timezone: to set the zone, default UTC) or 1w (rolling)',
       'write 30d (a whole number followed by m, h, d or w; a month is 30d)',
       'write 12h (a whole number followed by m, h, d or w; a month is 30d)',
+    ]);
+  });
+
+  it('offers the calendar window for Monthly and daily, beside the rolling one', () => {
+    const issues = fromObject({
+      budgets: [
+        { name: 'a', amount: 1, window: 'Monthly' },
+        { name: 'b', amount: 1, window: 'daily' },
+      ],
+    });
+    expect(issues.map((i) => i.split(' — fix: ')[1])).toEqual([
+      'write month (calendar: resets at local midnight; add timezone: to set the zone, default UTC) or 30d (rolling)',
+      'write day (calendar: resets at local midnight; add timezone: to set the zone, default UTC) or 1d (rolling)',
     ]);
   });
 

@@ -256,6 +256,20 @@ function numberFromText(text: string): number | undefined {
   return Number.isFinite(n) ? Number(n.toPrecision(12)) : undefined;
 }
 
+/** The calendar window meant by `monthly`, `Weekly`, `daily` and the like; undefined otherwise. */
+function calendarFromText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const named: Record<string, string> = {
+    monthly: 'month',
+    month: 'month',
+    weekly: 'week',
+    week: 'week',
+    daily: 'day',
+    day: 'day',
+  };
+  return named[value.trim().toLowerCase()];
+}
+
 /** A budget window for what people write instead (`1month`, `weekly`, `30 days`, `30`). */
 function windowFromText(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return `${value}d`;
@@ -325,6 +339,10 @@ function specificFix(path: readonly PropertyKey[], value: unknown, expected: str
   // A well-formed window past the bound keeps the schema's fix (a shorter window), not a rewrite.
   if (last === 'window' && !expected.includes('at most')) {
     const w = windowFromText(value);
+    const calendar = calendarFromText(value);
+    if (w && calendar) {
+      return `write ${calendar} (calendar: resets at local midnight; add timezone: to set the zone, default UTC) or ${w} (rolling)`;
+    }
     return w
       ? `write ${w} (a whole number followed by m, h, d or w; a month is 30d)`
       : 'write a whole number followed by m (minutes), h (hours), d (days) or w (weeks), e.g. 30d for a month';
