@@ -16,6 +16,11 @@ const IMAGE_TOKENS = 85;
 /** Special-token strings in a prompt are text to the API, so they are counted as text. */
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
+/** Texts at least this long have their counts kept (long system prompts repeat on every call). */
+const MEMO_MIN_CHARS = 256;
+/** Counts kept per encoding before the memo starts over (a few hundred long prompts). */
+const MEMO_LIMIT = 512;
+
 /** How an input count was made: with the model's own encoding, or an approximation. */
 export type InputCount = { readonly tokens: number; readonly exact: boolean };
 
@@ -33,12 +38,30 @@ export type InputCount = { readonly tokens: number; readonly exact: boolean };
  */
 export class InputTokenCounter {
   readonly #loaded = new Map<EncodingName, Encoding>();
+  /** Counts of long texts by encoding: tokenizing costs about 0.7 µs a token, a lookup far less. */
+  readonly #memo = new Map<EncodingName, Map<string, number>>();
 
   /** The input tokens of `content` (see `CallRequest.content`) for `model`. */
   count(model: string, operation: string, content: Readonly<Record<string, unknown>>): InputCount {
     const family = openaiEncoding(model);
-    const enc = this.#encoding(family ?? 'o200k_base');
-    const text = (t: string): number => enc.countTokens(t, AS_TEXT);
+    const name = family ?? 'o200k_base';
+    const enc = this.#encoding(name);
+    let memo = this.#memo.get(name);
+    if (!memo) {
+      memo = new Map();
+      this.#memo.set(name, memo);
+    }
+    const counts = memo;
+    const text = (t: string): number => {
+      if (t.length < MEMO_MIN_CHARS) return enc.countTokens(t, AS_TEXT);
+      let n = counts.get(t);
+      if (n === undefined) {
+        n = enc.countTokens(t, AS_TEXT);
+        if (counts.size >= MEMO_LIMIT) counts.clear();
+        counts.set(t, n);
+      }
+      return n;
+    };
     return { tokens: countContent(operation, content, text), exact: family !== undefined };
   }
 
