@@ -386,6 +386,45 @@ describe('budgets with enforce: downgrade, cap_output, warn', () => {
   });
 });
 
+describe('reservations', () => {
+  it('holds the estimate of a streaming call until its stream ends, then settles to the real cost', async () => {
+    const estimate = usd('gpt-4o', estimatedInput(QUESTION), 20);
+    const f = await fixture([{ name: 'all', amount: 1, window: '1d', enforce: { action: 'block' } }]);
+    const stream = await f.openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: QUESTION }],
+      max_tokens: 20,
+      stream: true,
+    });
+    const during = await f.scrape();
+    expect(
+      nano(series(during, 'burnrate_budget_reserved_usd', { burnrate_budget: 'all' }) ?? Number.NaN),
+    ).toBe(nano(estimate));
+    for await (const _chunk of stream) {
+      // drain
+    }
+    const after = await f.scrape();
+    const [served] = f.served();
+    expect(series(after, 'burnrate_budget_reserved_usd', { burnrate_budget: 'all' })).toBe(0);
+    expect(nano(series(after, 'burnrate_budget_spent_usd', { burnrate_budget: 'all' }) ?? Number.NaN)).toBe(
+      nano(usd('gpt-4o', served?.input ?? 0, served?.output ?? 0)),
+    );
+  });
+
+  it('releases the reservation of a call that failed (429): nothing spent, the next call fits', async () => {
+    const estimate = usd('gpt-4o', estimatedInput(QUESTION), 20);
+    const f = await fixture([
+      { name: 'all', amount: 1.5 * estimate, window: '1d', enforce: { action: 'block' } },
+    ]);
+    await expect(ask(f, 'gpt-4o:fault=429', 'search', 20)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    const text = await f.scrape();
+    expect(series(text, 'burnrate_budget_reserved_usd', { burnrate_budget: 'all' })).toBe(0);
+    expect(series(text, 'burnrate_budget_spent_usd', { burnrate_budget: 'all' })).toBe(0);
+    const ok = await ask(f, 'gpt-4o', 'search', 20);
+    expect(ok.usage?.completion_tokens).toBe(20);
+  });
+});
+
 describe('budgets with enforce under concurrency', () => {
   it('200 concurrent calls against a nearly spent budget stay within it when each call sets its cap', async () => {
     const sentInput = 6 + countTokens(QUESTION);
