@@ -14,7 +14,9 @@ import {
 } from '@burnrate/cost-processor';
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
 import { setupBurnrate } from '@burnrate/node';
+import { instrumentGoogleGenAI } from '@burnrate/sdk';
 import { COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
+import { GoogleGenAI } from '@google/genai';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
 import { freePort } from '../../docker/test/harness/index.js';
@@ -200,7 +202,16 @@ async function main(): Promise<number> {
     const stats: WorkloadStats = { cacheHits: 0, gpuJobs: 0 };
     const random = seeded(opts.seed);
     const answerCache = new Map<string, string>();
-    const clients = { api: apiClient, selfHosted, recorder };
+    // Gemini calls go to the same simulator (it serves Gemini's REST paths at its root URL).
+    const gemini = api
+      ? instrumentGoogleGenAI(
+          new GoogleGenAI({ apiKey: 'simulator', httpOptions: { baseUrl: api.anthropicUrl } }),
+          {
+            recorder,
+          },
+        )
+      : undefined;
+    const clients = { api: apiClient, selfHosted, gemini, recorder };
     const startMs = Date.now();
     const stopProgress = showProgress(
       cost,

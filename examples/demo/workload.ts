@@ -1,5 +1,6 @@
 import type { UsageRecorder } from '@burnrate/sdk';
 import { withAttributes } from '@burnrate/sdk';
+import type { GoogleGenAI } from '@google/genai';
 import type OpenAI from 'openai';
 
 /**
@@ -17,6 +18,8 @@ export interface WorkloadClients {
   api: OpenAI;
   /** The self-hosted model's OpenAI-compatible server. */
   selfHosted: OpenAI;
+  /** A Gemini client (the simulator speaks Gemini's REST API too); absent against the real OpenAI. */
+  gemini?: GoogleGenAI | undefined;
   recorder: UsageRecorder;
 }
 
@@ -35,12 +38,16 @@ const QUESTIONS = [
   'How do I cancel my subscription?',
 ];
 
-type Kind = 'search' | 'stream' | 'responses' | 'reasoning' | 'fine-tune' | 'self-hosted';
+type Kind = 'search' | 'stream' | 'gemini' | 'responses' | 'reasoning' | 'fine-tune' | 'self-hosted';
 
-/** The request mix, cycled: 45 % search, 20 % streaming support, 10 % Responses API, 5 % reasoning, 5 % fine-tune, 15 % self-hosted. */
+/**
+ * The request mix, cycled (22 requests): 9 search, 4 streaming support, 1 Gemini reply draft, 2
+ * Responses API, 1 reasoning, 1 fine-tune, 3 self-hosted.
+ */
 const MIX: readonly Kind[] = [
   ...Array<Kind>(9).fill('search'),
   ...Array<Kind>(4).fill('stream'),
+  'gemini',
   'responses',
   'self-hosted',
   'responses',
@@ -84,7 +91,15 @@ export async function oneRequest(
     try {
       if (kind === 'search') await search(c, tenant, question, stats, answerCache);
       else if (kind === 'stream') await supportStream(c, question);
-      else if (kind === 'responses')
+      else if (kind === 'gemini') {
+        // A thinking model: its thoughts are billed as output, and burnrate counts them so.
+        if (c.gemini)
+          await c.gemini.models.generateContent({
+            model: 'gemini-2.5-flash',
+            contents: `Draft a reply to: ${question}`,
+            config: { maxOutputTokens: 60 },
+          });
+      } else if (kind === 'responses')
         await c.api.responses.create({
           model: 'gpt-4.1',
           input: `Summarise the ticket: ${question}`,

@@ -54,6 +54,7 @@ describe('the demo', () => {
       expect.arrayContaining(['prompt_cache', 'response_cache', 'spot']),
     );
     expect(r.models.some((m) => m.provider === 'self-hosted' && m.model === 'llama-3.1-8b')).toBe(true);
+    expect(r.models.some((m) => m.provider === 'gcp.gemini' && m.model === 'gemini-2.5-flash')).toBe(true);
     expect(r.roiPercent).toBeDefined();
     expect(r.recommendations.length).toBeGreaterThan(0);
     expect(out.capacity.map((c) => c.deployment)).toEqual(['llama-on-l4']);
