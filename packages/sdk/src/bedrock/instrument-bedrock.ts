@@ -45,11 +45,14 @@ export const BEDROCK_ABORT_ERROR_TYPE = 'AbortError';
 
 /** The parts of an `@aws-sdk/client-bedrock-runtime` client this wrapper touches (structural: no import). */
 export interface BedrockClientLike {
+  /** The client's middleware stack, which every command's stack is built from. */
   middlewareStack: {
+    /** Adds a middleware to a step of the stack. */
     add(
       middleware: (next: Handler, context: HandlerContext) => Handler,
       options: { step: 'initialize'; name: string; tags?: string[] },
     ): void;
+    /** Names the middlewares in the stack (`"name - step"`), to find burnrate's. */
     identify?(): string[];
   };
 }
