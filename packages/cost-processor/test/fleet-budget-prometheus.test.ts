@@ -231,6 +231,29 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     for (const r of replicas) expect(r.warnings).toEqual([]);
   }, 120_000);
 
+  it("refreshes on its own every refresh interval: another replica's new spend reaches its reading", async () => {
+    const url = prom?.url ?? '';
+    const watcher = await startReplica(card(url, { budgets_source: { prometheus: url, refresh: '1s' } }));
+    try {
+      const fleetAt = async (usd: number): Promise<void> => {
+        await waitFor(
+          () => {
+            const r = watcher.costs.budgetSpend('shared');
+            return r?.source === 'fleet' && Math.abs(r.spentUsd - usd) < 1e-9;
+          },
+          { what: `the watcher's timer to read $${usd}`, timeoutMs: 20_000, intervalMs: 100 },
+        );
+      };
+      await fleetAt(105);
+      // Spend recorded past enforcement (a record with no decision, as for an unwrapped call).
+      replicas[0]?.spend(2.5);
+      await fleetAt(107.5);
+      expect(watcher.warnings).toEqual([]);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('reads local spend and warns once when Prometheus is unreachable, and blocks with fail: closed', async () => {
     const closedPort = await freePort();
     const down = `http://127.0.0.1:${closedPort}`;
@@ -280,8 +303,8 @@ describe('three replicas sharing one budget through a real Prometheus', () => {
     try {
       await r.costs.refreshBudgets();
       expect(r.costs.budgetSpend('shared')).toMatchObject({ source: 'fleet', failClosed: false });
-      // The fleet spent $105 of $95 in the test above: refused for the budget, not for Prometheus.
-      expect(r.call()).toMatchObject({ budget: 'shared', spentUsd: 105 });
+      // The fleet spent $107.50 of $95 in the tests above: refused for the budget, not for Prometheus.
+      expect(r.call()).toMatchObject({ budget: 'shared', spentUsd: 107.5 });
     } finally {
       await r.stop();
     }
