@@ -85,12 +85,12 @@ describe('burnrate compare (workload on the command line)', () => {
     );
     expect(r.stdout).toMatch(/\$ per 1M input tokens\s+\$0\.1111\s+\$0\.05556/);
     expect(r.stdout).toMatch(
-      /instances \(capacity formula\)\s+1 × 2 L4 on_demand \(\$1\.6\/h each\)\s+1 × 1 L4 on_demand \(\$0\.8\/h each\)/,
+      /instances \(capacity formula\)\s+1 × 2 L4 on_demand \(\$1\.60\/h each\)\s+1 × 1 L4 on_demand \(\$0\.80\/h each\)/,
     );
     expect(r.stdout).toMatch(/\$ per month \(30 days\)\s+\$1,152\.00\s+\$576\.00/);
     expect(r.stdout).toContain('int8-1xl4 is cheaper: $576.00/month less than fp16-2xl4 at 4 queries/s');
     expect(r.stdout).toContain('before/after (fp16-2xl4 → int8-1xl4):');
-    expect(r.stdout).toMatch(/cost per day\s+\$38\.4 → \$19\.2\s+-50\.0 %/);
+    expect(r.stdout).toMatch(/cost per day\s+\$38\.40 → \$19\.20\s+-50\.0 %/);
     expect(r.stdout).toMatch(/latency\s+1\.2 s → 0\.9 s\s+-25\.0 %/);
     expect(r.stdout).toMatch(
       /throughput per instance\s+4\.66667 queries\/s → 6\.22222 queries\/s\s+\+33\.3 %/,

@@ -469,7 +469,10 @@ function num(n: number): string {
 function usd(n: number | null): string {
   if (n === null) return '—';
   if (Math.abs(n) >= 100 || n === 0) return formatUsd(n);
-  return `${n < 0 ? '-' : ''}$${Number(Math.abs(n).toPrecision(4))}`;
+  const text = String(Number(Math.abs(n).toPrecision(4)));
+  const decimals = text.split('.')[1]?.length ?? 0;
+  // At least cents, as prices are written: $0.60, $38.40, $0.07407.
+  return `${n < 0 ? '-' : ''}$${decimals >= 2 ? text : Math.abs(n).toFixed(2)}`;
 }
 
 function signedPct(x: number | null): string {
@@ -483,7 +486,7 @@ function pct(x: number | null): string {
 function instances(c: CandidateCost): string {
   const d = c.deployment;
   if (!d) return 'pay per token';
-  return `${d.instances} × ${d.gpu.count} ${d.gpu.model.toUpperCase()} ${d.gpu.market} ($${num(d.instanceUsdPerHour)}/h each)`;
+  return `${d.instances} × ${d.gpu.count} ${d.gpu.model.toUpperCase()} ${d.gpu.market} (${usd(d.instanceUsdPerHour)}/h each)`;
 }
 
 /** The comparison as text: a table of both sides, the verdict, break-even and before/after. */
