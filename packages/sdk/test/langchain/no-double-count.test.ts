@@ -64,6 +64,17 @@ describe('a ChatOpenAI over an instrumented openai client, with BurnrateCallback
     expect(await total(f.reader, METRIC.outputTokens)).toBe(6);
   });
 
+  it('records a Responses API stream once', async () => {
+    const stream = await layered({ maxTokens: 7, useResponsesApi: true }).stream('hi');
+    for await (const _ of stream) {
+      // drain
+    }
+    expect(f.sim.ledger().requests.map((r) => [r.endpoint, r.stream])).toEqual([['/v1/responses', true]]);
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ streaming: true, provider: '127.0.0.1' });
+    expect(await total(f.reader, METRIC.outputTokens)).toBe(7);
+  });
+
   it('records a 429 once, with the client’s error class', async () => {
     const err = await layered()
       .invoke('hi', { options: { headers: { 'x-burnrate-fault': '429' } } })
