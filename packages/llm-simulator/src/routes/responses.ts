@@ -158,7 +158,10 @@ export async function handleResponses(ctx: SimulatorContext, scope: RequestScope
     output_index: messageIndex,
     item: message('completed', [textPart(plan.text)]),
   });
-  emit('response.completed', { response: response('completed', finalOutput, responsesUsage(usage)) }, true);
+  const completed = response('completed', finalOutput, responsesUsage(usage));
+  emit('response.completed', { response: completed }, true);
+  // Stored as finished: a later retrieve returns it, its usage already reported by the stream.
+  if (body['store'] !== false) ctx.background.addFinished(responseId, model, completed, usage);
 
   await sendStreamBody(ctx, scope, frames, usage);
 }

@@ -106,6 +106,22 @@ describe('instrumentOpenAI: background responses and compaction', () => {
     expect(await total(f.reader, METRIC.inputTokens)).toBe(f.sim.ledger().served.totals.input);
   });
 
+  it('records a background response streamed to its end once, not again when it is retrieved', async () => {
+    const stream = await f.client.responses.create({
+      model: 'gpt-4.1',
+      input: 'stream the job',
+      background: true,
+      stream: true,
+    });
+    let id = '';
+    for await (const ev of stream) if (ev.type === 'response.completed') id = ev.response.id;
+    const again = await f.client.responses.retrieve(id);
+    expect(again.status).toBe('completed');
+    expect(again.background).toBe(true);
+    expect(f.records).toHaveLength(1);
+    expect(await total(f.reader, METRIC.inputTokens)).toBe(f.sim.ledger().served.totals.input);
+  });
+
   it('meters responses.compact as its own operation in tokens', async () => {
     const res = await f.client.responses.compact({ model: 'gpt-5', input: 'a long conversation to compact' });
     expect(res.object).toBe('response.compaction');
