@@ -91,7 +91,8 @@ interface FleetValue {
  */
 export function fleetSpendQuery(budget: Pick<Budget, 'scope'>, rangeMs: number): string {
   const series = selector(PROM.cost, budget.scope);
-  const range = `${Math.max(1000, Math.ceil(rangeMs))}ms`;
+  // Whole milliseconds: right after a calendar boundary the range is that short, not a second.
+  const range = `${Math.max(1, Math.ceil(rangeMs))}ms`;
   return (
     `(sum(increase(${series}[${range}]) and ${series} offset ${range}) or vector(0))` +
     ` + (sum(max_over_time(${series}[${range}]) unless ${series} offset ${range}) or vector(0))`
