@@ -143,6 +143,18 @@ describe('burnrate compare --prometheus (a real Prometheus over known vLLM count
     expect(int8?.latencySeconds).toBeCloseTo(INT8.latency, 9);
     expect(int8?.prefillShare).toBeCloseTo(INT8.prefill / (INT8.prefill + INT8.decode), 9);
     expect(int8?.busyRatio).toBeCloseTo(INT8.running / 8, 9);
+    // As deployed (the card's GPU set, idle included) over the tokens it served, split by prefill time.
+    const share = FP16.prefill / (FP16.prefill + FP16.decode);
+    expect(fp16?.asDeployed?.usdPerHour).toBeCloseTo(2 * L4, 12);
+    expect(fp16?.asDeployed?.usdPer1MInputTokens).toBeCloseTo(
+      ((2 * L4 * share) / (QPS * 800 * 3600)) * 1e6,
+      9,
+    );
+    expect(fp16?.asDeployed?.usdPer1MOutputTokens).toBeCloseTo(
+      ((2 * L4 * (1 - share)) / (QPS * 200 * 3600)) * 1e6,
+      9,
+    );
+    expect(fp16?.asDeployed?.idleUsdPerHour).toBeCloseTo(2 * L4 * (1 - FP16.running / 8), 9);
   });
 
   it('compares the two at their combined traffic with their own latencies and prefill shares', async () => {
@@ -200,7 +212,7 @@ describe('burnrate compare --prometheus (a real Prometheus over known vLLM count
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`(measured over 1d in Prometheus at ${prom.url})`);
     expect(r.stdout).toContain(
-      'fp16-2xl4 (vllm {job="vllm-fp16"}): 2 queries/s, latency 1.2 s, 1600 input + 400 output tokens/s, prefill share 25.0 %, busy 50.0 %',
+      'fp16-2xl4 (vllm {job="vllm-fp16"}): 2 queries/s, latency 1.2 s, 1600 input + 400 output tokens/s, prefill share 25.0 %, busy 50.0 %; as deployed $1.60/h = $0.06944 / $0.8333 per 1M input / output tokens, idle $0.80/h',
     );
   });
 

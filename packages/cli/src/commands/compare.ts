@@ -65,6 +65,18 @@ export interface ObservedDeployment {
   prefillShare: number | null;
   /** Mean running requests ÷ batch size, capped at 1. */
   busyRatio: number | null;
+  /**
+   * The deployment as it runs (its card GPU set, idle time included), charged to the tokens it
+   * served, split by prefill share (else by tokens): the deployment recording rules' numbers.
+   * Absent for a deployment without `gpu`.
+   */
+  asDeployed?: {
+    usdPerHour: number;
+    usdPer1MInputTokens: number | null;
+    usdPer1MOutputTokens: number | null;
+    /** USD per hour × (1 − busy ratio); null without a busy ratio. */
+    idleUsdPerHour: number | null;
+  };
 }
 
 /** What burnrate's client counters saw for the API model over the window (`--prometheus`). */
@@ -372,6 +384,7 @@ export async function measureDeployments(
     const decode = decodeRaw === null ? null : Math.max(0, decodeRaw);
     const prefillShare =
       prefill !== null && decode !== null && prefill + decode > 0 ? prefill / (prefill + decode) : null;
+    const busyRatio = running !== null ? Math.min(1, running / d.batchSize) : null;
     observed.push({
       deployment: d.name,
       engine: d.server.engine,
@@ -381,10 +394,38 @@ export async function measureDeployments(
       inputTokensPerSecond: inTps ?? 0,
       outputTokensPerSecond: outTps ?? 0,
       prefillShare,
-      busyRatio: running !== null ? Math.min(1, running / d.batchSize) : null,
+      busyRatio,
+      ...(d.gpu
+        ? {
+            asDeployed: asDeployed(
+              d.gpu.count * d.gpu.usdPerGpuHour,
+              inTps ?? 0,
+              outTps ?? 0,
+              prefillShare,
+              busyRatio,
+            ),
+          }
+        : {}),
     });
   }
   return observed;
+}
+
+/** What a running deployment costs per hour and per 1M tokens it served. */
+function asDeployed(
+  usdPerHour: number,
+  inTps: number,
+  outTps: number,
+  prefillShare: number | null,
+  busyRatio: number | null,
+): NonNullable<ObservedDeployment['asDeployed']> {
+  const inputShare = prefillShare ?? (inTps + outTps > 0 ? inTps / (inTps + outTps) : 0);
+  return {
+    usdPerHour,
+    usdPer1MInputTokens: inTps > 0 ? ((usdPerHour * inputShare) / (inTps * 3600)) * 1e6 : null,
+    usdPer1MOutputTokens: outTps > 0 ? ((usdPerHour * (1 - inputShare)) / (outTps * 3600)) * 1e6 : null,
+    idleUsdPerHour: busyRatio !== null ? usdPerHour * (1 - busyRatio) : null,
+  };
 }
 
 async function measured(
@@ -548,7 +589,7 @@ export function formatComparison(out: CompareOutput): string {
     lines.push('', 'measured:');
     for (const o of out.observed.deployments) {
       lines.push(
-        `  ${o.deployment} (${o.engine} ${o.selector}): ${num(o.qps)} queries/s, latency ${o.latencySeconds === null ? '—' : `${num(o.latencySeconds)} s`}, ${num(o.inputTokensPerSecond)} input + ${num(o.outputTokensPerSecond)} output tokens/s, prefill share ${pct(o.prefillShare)}, busy ${pct(o.busyRatio)}`,
+        `  ${o.deployment} (${o.engine} ${o.selector}): ${num(o.qps)} queries/s, latency ${o.latencySeconds === null ? '—' : `${num(o.latencySeconds)} s`}, ${num(o.inputTokensPerSecond)} input + ${num(o.outputTokensPerSecond)} output tokens/s, prefill share ${pct(o.prefillShare)}, busy ${pct(o.busyRatio)}${o.asDeployed ? `; as deployed ${usd(o.asDeployed.usdPerHour)}/h = ${usd(o.asDeployed.usdPer1MInputTokens)} / ${usd(o.asDeployed.usdPer1MOutputTokens)} per 1M input / output tokens, idle ${usd(o.asDeployed.idleUsdPerHour)}/h` : ''}`,
       );
     }
     const api = out.observed.api;
