@@ -1,6 +1,7 @@
 import { createManualClock, createUsageRecorder } from '@burnrate/sdk';
 import { describe, expect, it } from 'vitest';
 import { createCostProcessor, loadPriceCard, type PriceCardInput } from '../src/index.js';
+import { BudgetSpend } from '../src/internal/budgets/budget-spend.js';
 import {
   type BudgetWindow,
   budgetWindowAt,
@@ -8,6 +9,7 @@ import {
   WindowTracker,
   windowSpend,
 } from '../src/internal/budgets/budget-window.js';
+import { createBudgetSpendSource, fleetSpendQuery } from '../src/internal/budgets/fleet-spend.js';
 import { llm, testMeter } from './helpers.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -401,5 +403,56 @@ describe('calendar windows and budgets_source in the price card', () => {
     expect(issues({ budgets, budgets_source: { prometheus: 'ftp://prom' } })).toEqual([
       'budgets_source.prometheus: expected an http or https URL of Prometheus\' HTTP API, got "ftp://prom" — fix: write e.g. prometheus: "http://prometheus:9090" (the base URL; /api/v1/query is added)',
     ]);
+  });
+});
+
+describe('a fleet reading across a calendar boundary', () => {
+  // Window math with an injected clock; the HTTP side against a real Prometheus is in
+  // fleet-budget-prometheus.test.ts. Here Prometheus' answer is fixed: the fleet spent $50.
+  it("queries the exact time since local midnight, and drops the last period's fleet value at the boundary", async () => {
+    const clock = createManualClock(at('2026-03-31T21:59:00.000Z')); // 23:59 CEST, 31 March
+    const queries: string[] = [];
+    const budgets = [{ name: 'm', amount: 100, window: 'month', timezone: 'Europe/Berlin' }];
+    const loaded = loadPriceCard({
+      models: { 'flat-model': { input: 1, output: 0 } },
+      budgets,
+      budgets_source: { prometheus: 'http://prometheus.invalid:9090', refresh: '60m' },
+    });
+    const local = new BudgetSpend(loaded.budgets);
+    const warnings: string[] = [];
+    const source = createBudgetSpendSource({
+      local,
+      source: loaded.budgetsSource,
+      clock: () => clock.now(),
+      warn: (_k, m) => warnings.push(m),
+      fetch: async (url) => {
+        queries.push(new URL(String(url)).searchParams.get('query') ?? '');
+        return new Response(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [0, '50'] }] },
+          }),
+        );
+      },
+    });
+    local.add({}, undefined, 4, clock.now());
+    await source.refresh();
+    // From 2026-02-28T23:00Z (1 March, 00:00 CET) to 21:59Z on 31 March: 30 days and 22h59m.
+    const rangeMs = at('2026-03-31T21:59:00.000Z') - at('2026-02-28T23:00:00.000Z');
+    expect(queries[0]).toBe(fleetSpendQuery({ scope: {} }, rangeMs));
+    expect(queries[0]).toContain(`[${rangeMs}ms]`);
+    local.add({}, undefined, 1, at('2026-03-31T21:59:30.000Z'));
+    clock.set(at('2026-03-31T21:59:59.999Z'));
+    // The fleet's $50 at the refresh (this replica's $4 in it) plus the $1 since.
+    expect(source.read('m', clock.now())).toMatchObject({ spentUsd: 51, source: 'fleet', failClosed: false });
+    clock.set(at('2026-03-31T22:00:00.000Z'));
+    expect(source.read('m', clock.now())).toMatchObject({
+      spentUsd: 0,
+      source: 'fleet',
+      resetsAtMs: at('2026-04-30T22:00:00Z'),
+    });
+    local.add({}, undefined, 2, clock.now());
+    expect(source.spentUsd('m', clock.now())).toBe(2);
+    expect(warnings).toEqual([]);
   });
 });
