@@ -30,23 +30,12 @@ export {
   REDACTED_VALUE,
 } from './attributes/cardinality-guard.js';
 export {
-  BEDROCK_ABORT_ERROR_TYPE,
-  BEDROCK_MIDDLEWARE_NAME,
-  BEDROCK_PROVIDER,
   type BedrockClientLike,
-  bedrockErrorType,
   type InstrumentBedrockOptions,
   instrumentBedrock,
 } from './bedrock/instrument-bedrock.js';
 export { type BedrockModel, resolveBedrockModel } from './bedrock/model-id.js';
-export {
-  type InvokeStreamUsage,
-  invokeStreamReader,
-  normalizeBedrockUsage,
-  normalizeInvocationMetrics,
-  normalizeInvokeBody,
-  normalizeTokenCountHeaders,
-} from './bedrock/normalize-usage.js';
+export { normalizeBedrockUsage, normalizeInvokeBody } from './bedrock/normalize-usage.js';
 export { type Clock, createManualClock, type ManualClock, realClock } from './clock.js';
 export { BurnrateError } from './errors.js';
 export {
@@ -55,7 +44,13 @@ export {
   instrumentGoogleGenAI,
 } from './google/instrument-google-genai.js';
 export { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage } from './google/normalize-usage.js';
-export { type EnergyOptions, GpuMeter, type GpuOptions, normalizeGpuModel, type StopGpu } from './gpu/gpu-meter.js';
+export {
+  type EnergyOptions,
+  GpuMeter,
+  type GpuOptions,
+  normalizeGpuModel,
+  type StopGpu,
+} from './gpu/gpu-meter.js';
 export {
   type GpuSample,
   type MigDevice,

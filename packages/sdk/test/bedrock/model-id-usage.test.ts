@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type InvokeStreamUsage,
   invokeStreamReader,
-  normalizeBedrockUsage,
   normalizeInvocationMetrics,
-  normalizeInvokeBody,
   normalizeTokenCountHeaders,
-  resolveBedrockModel,
-} from '../../src/index.js';
+} from '../../src/bedrock/normalize-usage.js';
+import { normalizeBedrockUsage, normalizeInvokeBody, resolveBedrockModel } from '../../src/index.js';
 
 describe('resolveBedrockModel', () => {
   it('keeps a plain model id as the model to price and its own base model', () => {
