@@ -1,7 +1,18 @@
 import { ATTR, COST_METRIC, METRIC } from '@burnrate/semconv';
-import { ApiError, type CallableTool, type FunctionCall, type GenerateContentResponse } from '@google/genai';
+import {
+  ApiError,
+  type CallableTool,
+  type FunctionCall,
+  type GenerateContentResponse,
+  GoogleGenAI,
+} from '@google/genai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeGeminiEmbeddingUsage, normalizeGeminiUsage, withAttributes } from '../../src/index.js';
+import {
+  instrumentGoogleGenAI,
+  normalizeGeminiEmbeddingUsage,
+  normalizeGeminiUsage,
+  withAttributes,
+} from '../../src/index.js';
 import { points, throwingProcessor, total } from '../helpers/metrics.js';
 import { type GeminiFixture, geminiFixture, LONG_PROMPT, publishedUsd } from './gemini-fixture.js';
 
@@ -151,6 +162,28 @@ describe('instrumentGoogleGenAI: models.generateContent', () => {
     ).toBeLessThan(1e-9);
   });
 
+  it('prices a Gemini 2.5 Pro request above 200k prompt tokens at the long-context rates, per request', async () => {
+    f = await geminiFixture();
+    const long = await f.client.models.generateContent({
+      model: 'gemini-2.5-pro',
+      contents: ` cost`.repeat(205_000),
+      config: { maxOutputTokens: 50 },
+    });
+    const short = await f.client.models.generateContent({
+      model: 'gemini-2.5-pro',
+      contents: 'A short question.',
+      config: { maxOutputTokens: 50 },
+    });
+    const longInput = long.usageMetadata?.promptTokenCount ?? 0;
+    const shortInput = short.usageMetadata?.promptTokenCount ?? 0;
+    expect(longInput).toBeGreaterThan(200_000);
+    expect(await counters(f)).toEqual(served(f));
+    // Published (ai.google.dev pricing): prompts ≤ 200k: $1.25/M in, $10/M out (thinking included);
+    // > 200k: $2.50/M in, $15/M out, for the whole request.
+    const expected = (longInput * 2.5 + 50 * 15 + shortInput * 1.25 + 50 * 10) / 1_000_000;
+    expect(Math.abs((await total(f.reader, COST_METRIC.cost)) - expected)).toBeLessThan(1e-9);
+  });
+
   it("counts a built-in tool's toolUsePromptTokenCount as input", async () => {
     f = await geminiFixture();
     const response = await f.client.models.generateContent({
@@ -280,6 +313,41 @@ describe('instrumentGoogleGenAI: models.generateContent', () => {
     expect(f.warnings.some((w) => w.includes('unknown_model') && w.includes('gemini-sim-finetune-x'))).toBe(
       true,
     );
+  });
+
+  it('keeps results, streams and errors unchanged when the recorder itself throws everywhere', async () => {
+    f = await geminiFixture();
+    const broken = new Proxy(f.recorder, {
+      get(target, key) {
+        if (key === 'clock') return { now: () => Date.now() };
+        if (
+          key === 'recordLlm' ||
+          key === 'captureAttributes' ||
+          key === 'decideCall' ||
+          key === 'releaseCall'
+        )
+          return () => {
+            throw new Error('recorder bug');
+          };
+        return Reflect.get(target, key);
+      },
+    });
+    const client = instrumentGoogleGenAI(
+      new GoogleGenAI({
+        apiKey: 'k',
+        httpOptions: { baseUrl: f.sim.anthropicUrl },
+      }),
+      { recorder: broken },
+    );
+    const request = { model: 'gemini-2.0-flash', contents: 'Broken recorder?' };
+    const wrapped = await client.models.generateContent(request);
+    const bare = await f.bare.models.generateContent(request);
+    expect(wrapped.text).toBe(bare.text);
+    const chunks = await drain(await client.models.generateContentStream(request));
+    expect(chunks.map((c) => c.text).join('')).toBe(bare.text);
+    await expect(
+      client.models.generateContent({ ...request, model: 'gemini-2.0-flash:fault=429' }),
+    ).rejects.toBeInstanceOf(ApiError);
   });
 
   it('keeps results and errors unchanged when a processor throws', async () => {
@@ -464,7 +532,6 @@ describe('instrumentGoogleGenAI: setup', () => {
     f = await geminiFixture();
     const proto = Object.getPrototypeOf(f.client.models) as Record<string, unknown>;
     const before = proto['generateContentInternal'];
-    const { instrumentGoogleGenAI } = await import('../../src/index.js');
     instrumentGoogleGenAI(f.client, { recorder: f.recorder });
     expect(proto['generateContentInternal']).toBe(before);
     expect(Object.hasOwn(f.client.models, 'generateContentInternal')).toBe(true);

@@ -1,7 +1,8 @@
 import { ATTR, COST_METRIC, METRIC } from '@burnrate/semconv';
+import { Mistral } from '@mistralai/mistralai';
 import { SDKError } from '@mistralai/mistralai/models/errors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeMistralUsage } from '../../src/index.js';
+import { instrumentMistral, normalizeMistralUsage } from '../../src/index.js';
 import { points, throwingProcessor, total } from '../helpers/metrics.js';
 import { type MistralFixture, mistralFixture, publishedUsd } from './mistral-fixture.js';
 
@@ -133,6 +134,38 @@ describe('instrumentMistral: chat.complete', () => {
     );
     expect(unpriced.reduce((s, p) => s + p.value, 0)).toBe(tokens.input + tokens.output);
     expect(await points(f.reader, COST_METRIC.cost)).toEqual([]);
+  });
+
+  it('keeps results, streams and errors unchanged when the recorder itself throws everywhere', async () => {
+    f = await mistralFixture();
+    const broken = new Proxy(f.recorder, {
+      get(target, key) {
+        if (key === 'clock') return { now: () => Date.now() };
+        if (
+          key === 'recordLlm' ||
+          key === 'captureAttributes' ||
+          key === 'decideCall' ||
+          key === 'releaseCall'
+        )
+          return () => {
+            throw new Error('recorder bug');
+          };
+        return Reflect.get(target, key);
+      },
+    });
+    const client = instrumentMistral(new Mistral({ apiKey: 'k', serverURL: f.sim.anthropicUrl }), {
+      recorder: broken,
+    });
+    const wrapped = await client.chat.complete({ model: 'mistral-small-latest', messages });
+    const bare = await f.bare.chat.complete({ model: 'mistral-small-latest', messages });
+    expect(wrapped.choices).toEqual(bare.choices);
+    const events = await drain(await client.chat.stream({ model: 'mistral-small-latest', messages }));
+    expect(events.map((e) => e.data.choices[0]?.delta.content ?? '').join('')).toBe(
+      bare.choices[0]?.message?.content,
+    );
+    await expect(
+      client.chat.complete({ model: 'mistral-small-latest:fault=429', messages }),
+    ).rejects.toBeInstanceOf(SDKError);
   });
 
   it('keeps results, streams and errors unchanged when a processor throws', async () => {
@@ -285,7 +318,6 @@ describe('instrumentMistral: fim and embeddings', () => {
 
   it('wraps the resource instances, not the prototypes, and only once', async () => {
     f = await mistralFixture();
-    const { instrumentMistral } = await import('../../src/index.js');
     instrumentMistral(f.client, { recorder: f.recorder });
     expect(Object.hasOwn(f.client.chat, 'complete')).toBe(true);
     expect(Object.hasOwn(f.bare.chat, 'complete')).toBe(false);
