@@ -60,7 +60,11 @@ export interface CostProcessorOptions {
   maxSeriesPerMetric?: number;
 }
 
-/** A {@link UsageProcessor} that prices usage records and records the dollar metrics. */
+/**
+ * A {@link UsageProcessor} that prices usage records and records the dollar metrics. When the card
+ * has budgets with `enforce`, it also has `beforeCall` and `releaseCall`: it decides on each wrapped
+ * call before it is sent (block, downgrade, cap_output, warn; docs/budgets-enforcement.md).
+ */
 export interface CostProcessor extends UsageProcessor {
   /** The loaded price card. */
   readonly priceCard: PriceCard;
