@@ -3,12 +3,13 @@
  * generates from a card with a vLLM deployment, scrapes the simulator acting as that vLLM server and
  * an instrumented app (a real PrometheusExporter) calling it for two tenants. The recorded cost per
  * 1M tokens by direction, idle cost and tenants' shares must equal what this test computes from the
- * card's GPU price and the simulator's ledger.
+ * card's GPU price and the simulator's ledger: all traffic falls inside one window of the rules, after
+ * a window in which Prometheus saw the engine's counters at zero.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEPLOYMENT_ALERT, renderArtifacts } from '@burnrate/rules';
-import { LABEL, PROM, RECORDING_RULE } from '@burnrate/semconv';
+import { ENGINE_METRICS, LABEL, PROM, RECORDING_RULE } from '@burnrate/semconv';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import OpenAI from 'openai';
@@ -19,7 +20,7 @@ import { createUsageRecorder, instrumentOpenAI, withAttributes } from '../../pac
 import { type PromSample, type RunningPrometheus, startPrometheus, waitFor } from './harness/index.js';
 
 const MODEL = 'llama-3.1-8b';
-const WINDOW_SECONDS = 600;
+const WINDOW_SECONDS = 45;
 const BATCH_SIZE = 4;
 const GPU_COUNT = 2;
 /** The simulator's modelled engine speeds (its defaults), tokens per second. */
@@ -53,79 +54,93 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
   let held: Promise<unknown> | undefined;
   const tenantTokens: Record<string, number> = {};
 
-  beforeAll(async () => {
-    sim = await startSimulator({ vllm: { model: MODEL } });
-    const exporter = new PrometheusExporter({ host: '127.0.0.1', preventServerStart: true });
-    meterProvider = new MeterProvider({ readers: [exporter] });
-    app = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
-    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-    const appPort = (app.address() as AddressInfo).port;
-    const files = new Map(
-      renderArtifacts(card)
-        .filter((f) => f.path.startsWith('rules/'))
-        .map((f) => [f.path, f.content] as const),
-    );
-    prom = await startPrometheus({
-      config: [
-        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-        'rule_files: ["rules/*.yml"]',
-        'scrape_configs:',
-        `  - { job_name: vllm-llama, static_configs: [{ targets: ["127.0.0.1:${sim.port}"] }] }`,
-        `  - { job_name: app, static_configs: [{ targets: ["127.0.0.1:${appPort}"] }] }`,
-        '',
-      ].join('\n'),
-      files,
-    });
-
-    const recorder = createUsageRecorder({ meterProvider });
-    const client = instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-test', maxRetries: 0 }), {
-      recorder,
-    });
-    const served = (): number => {
-      const t = sim.ledger().served.models[MODEL];
-      return (t?.input ?? 0) + (t?.output ?? 0);
-    };
-    const calls: Record<string, Array<{ content: string; max_tokens: number; stream: boolean }>> = {
-      acme: [
-        {
-          content: 'Summarize our refund policy for a customer who bought a GPU last week.',
-          max_tokens: 120,
-          stream: false,
-        },
-        { content: 'Write a haiku about idle GPUs.', max_tokens: 40, stream: true },
-        { content: 'List three ways to batch inference requests.', max_tokens: 90, stream: false },
-      ],
-      globex: [{ content: 'Hello!', max_tokens: 25, stream: false }],
-    };
-    for (const [tenant, list] of Object.entries(calls)) {
-      const before = served();
-      await withAttributes({ tenant }, async () => {
-        for (const c of list) {
-          const messages = [{ role: 'user' as const, content: c.content }];
-          if (c.stream) {
-            const stream = await client.chat.completions.create({
-              model: MODEL,
-              messages,
-              max_tokens: c.max_tokens,
-              stream: true,
-            });
-            for await (const _ of stream) {
-              // drain
-            }
-          } else {
-            await client.chat.completions.create({ model: MODEL, messages, max_tokens: c.max_tokens });
-          }
-        }
+  beforeAll(
+    async () => {
+      sim = await startSimulator({ vllm: { model: MODEL } });
+      const exporter = new PrometheusExporter({ host: '127.0.0.1', preventServerStart: true });
+      meterProvider = new MeterProvider({ readers: [exporter] });
+      app = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
+      await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+      const appPort = (app.address() as AddressInfo).port;
+      const files = new Map(
+        renderArtifacts(card)
+          .filter((f) => f.path.startsWith('rules/'))
+          .map((f) => [f.path, f.content] as const),
+      );
+      prom = await startPrometheus({
+        config: [
+          'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+          'rule_files: ["rules/*.yml"]',
+          'scrape_configs:',
+          `  - { job_name: vllm-llama, static_configs: [{ targets: ["127.0.0.1:${sim.port}"] }] }`,
+          `  - { job_name: app, static_configs: [{ targets: ["127.0.0.1:${appPort}"] }] }`,
+          '',
+        ].join('\n'),
+        files,
       });
-      tenantTokens[tenant] = served() - before;
-    }
-    // One request in flight (not metered by the app): the engine has 1 of its batch of 4 running.
-    held = fetch(`${sim.url}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-burnrate-fault': 'slow-first-chunk:600000' },
-      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'wait' }] }),
-    }).catch(() => undefined);
-  }, 90_000);
+
+      // The rules take the exact difference over the window once the engine has a window of history:
+      // let Prometheus see its counters at zero for a whole window before any traffic (bounded poll).
+      await waitFor(
+        async () =>
+          (
+            await prom.query(
+              `${ENGINE_METRICS.vllm.inputTokens.name}{job="vllm-llama"} offset ${WINDOW_SECONDS + 1}s`,
+            )
+          ).length === 1,
+        { what: 'a window of the engine series at zero', timeoutMs: (WINDOW_SECONDS + 30) * 1000 },
+      );
+      const recorder = createUsageRecorder({ meterProvider });
+      const client = instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-test', maxRetries: 0 }), {
+        recorder,
+      });
+      const served = (): number => {
+        const t = sim.ledger().served.models[MODEL];
+        return (t?.input ?? 0) + (t?.output ?? 0);
+      };
+      const calls: Record<string, Array<{ content: string; max_tokens: number; stream: boolean }>> = {
+        acme: [
+          {
+            content: 'Summarize our refund policy for a customer who bought a GPU last week.',
+            max_tokens: 120,
+            stream: false,
+          },
+          { content: 'Write a haiku about idle GPUs.', max_tokens: 40, stream: true },
+          { content: 'List three ways to batch inference requests.', max_tokens: 90, stream: false },
+        ],
+        globex: [{ content: 'Hello!', max_tokens: 25, stream: false }],
+      };
+      for (const [tenant, list] of Object.entries(calls)) {
+        const before = served();
+        await withAttributes({ tenant }, async () => {
+          for (const c of list) {
+            const messages = [{ role: 'user' as const, content: c.content }];
+            if (c.stream) {
+              const stream = await client.chat.completions.create({
+                model: MODEL,
+                messages,
+                max_tokens: c.max_tokens,
+                stream: true,
+              });
+              for await (const _ of stream) {
+                // drain
+              }
+            } else {
+              await client.chat.completions.create({ model: MODEL, messages, max_tokens: c.max_tokens });
+            }
+          }
+        });
+        tenantTokens[tenant] = served() - before;
+      }
+      // One request in flight (not metered by the app): the engine has 1 of its batch of 4 running.
+      held = fetch(`${sim.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-burnrate-fault': 'slow-first-chunk:600000' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'wait' }] }),
+      }).catch(() => undefined);
+    },
+    (WINDOW_SECONDS + 90) * 1000,
+  );
 
   afterAll(async () => {
     await prom?.stop();
@@ -135,9 +150,14 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
     await held;
   });
 
-  /** The recorded series of a rule, once Prometheus has evaluated it over everything served. */
+  /** Every query of one check is evaluated at the same instant, so all values come from one rule evaluation. */
+  let at = 0;
   async function recorded(rule: string): Promise<PromSample[]> {
-    return prom.query(rule);
+    const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(rule)}&time=${at}`);
+    const body = (await res.json()) as {
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
+    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
   }
 
   it('charges the whole GPU cost to the tokens served, split by prefill and decode time, with idle cost and tenant shares to the ledger', async () => {
@@ -149,12 +169,13 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
     // Wait (bounded) until Prometheus has scraped everything and evaluated the rules on it.
     await waitFor(
       async () => {
+        at = Date.now() / 1000;
         const [tokens] = await recorded(
           `${RECORDING_RULE.deploymentTokensPerSecond}{${LABEL.tokenType}="output"}`,
         );
         const [busy] = await recorded(RECORDING_RULE.deploymentBusyRatio);
         const tenants = await recorded(RECORDING_RULE.tenantSelfhostedCostPerHour);
-        const appTokens = await prom.query(`sum(${PROM.inputTokens}) + sum(${PROM.outputTokens})`);
+        const appTokens = await recorded(`sum(${PROM.inputTokens}) + sum(${PROM.outputTokens})`);
         return (
           close(tokens?.value, output / WINDOW_SECONDS) &&
           busy?.value === 1 / BATCH_SIZE &&

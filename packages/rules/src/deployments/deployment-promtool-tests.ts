@@ -281,7 +281,7 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
     inputs: PromtoolInputSeries[];
     busy: number;
     required: number;
-    growth: (s: EngineSeries) => number;
+    rate: (s: EngineSeries) => number;
   } => {
     const engine = engineSeries(d, options.timeScale);
     const inputs: PromtoolInputSeries[] = [];
@@ -300,9 +300,11 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
         values: `${options.running}x${total}`,
       });
     }
-    // The growth over one window of a series summed over both instances, as PromQL computes it.
-    const growth = (s: EngineSeries): number => {
-      const per = rampValue(stepOf(engine, s), total) - rampValue(stepOf(engine, s), total - stepsPerWindow);
+    // A series' per-second rate over one window, summed over both instances, as PromQL computes
+    // it: (x - x offset W) / W per series (a sample a window ago exists at the evaluation time).
+    const rate = (s: EngineSeries): number => {
+      const per =
+        (rampValue(stepOf(engine, s), total) - rampValue(stepOf(engine, s), total - stepsPerWindow)) / W;
       return per + per;
     };
     let busy = Math.min((options.running + options.running) / d.batchSize, 1);
@@ -322,9 +324,9 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
       });
       busy = options.util === 'dcgm' ? (30 + 50) / 2 / 100 : (0.25 + 0.75) / 2;
     }
-    const q = growth(m.requests);
-    const required = Math.ceil(((q / W) * (growth(m.requestSeconds) / q)) / bu);
-    return { inputs, busy, required, growth };
+    const q = rate(m.requests);
+    const required = Math.ceil((q * (rate(m.requestSeconds) / q)) / bu);
+    return { inputs, busy, required, rate };
   };
 
   const phase = (g: (s: EngineSeries) => number, p: typeof m.prefillSeconds): number =>
@@ -354,12 +356,12 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
       });
     }
   }
-  const P = phase(main.growth, m.prefillSeconds);
-  const D = phase(main.growth, m.decodeSeconds);
-  const Tin = main.growth(m.inputTokens);
-  const Tout = main.growth(m.outputTokens);
+  const P = phase(main.rate, m.prefillSeconds);
+  const D = phase(main.rate, m.decodeSeconds);
+  const Tin = main.rate(m.inputTokens);
+  const Tout = main.rate(m.outputTokens);
   const perMillion = (time: number, tokens: number): number =>
-    ((((cost * W) / 3600) * time) / (P + D) / tokens) * 1000000;
+    (((cost / 3600) * time) / (P + D) / tokens) * 1000000;
   const dir = (t: 'input' | 'output'): Record<string, string> => ({ ...base, [LABEL.tokenType]: t });
   const tenantTokens = TENANTS.map((t) => {
     const g = (step: number): number => rampValue(step, total) - rampValue(step, total - stepsPerWindow);
@@ -372,8 +374,8 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
       expr: RECORDING_RULE.deploymentTokensPerSecond,
       eval_time: evalAt,
       exp_samples: [
-        { labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('input')), value: Tin / W },
-        { labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('output')), value: Tout / W },
+        { labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('input')), value: Tin },
+        { labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('output')), value: Tout },
       ],
     },
     {
@@ -421,14 +423,15 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
   }
   // Before a full window has passed the engine's series did not exist a window ago: they count from zero.
   const early = Math.max(1, Math.floor(stepsPerWindow / 2));
-  const earlyTokens = rampValue(STEP.inputTokens, early) * INSTANCES.length;
+  // rate() over a series that starts at 0 inside the window: Δ / W, without extrapolation.
+  const earlyRate = rampValue(STEP.inputTokens, early) / W;
   mainExpr.push({
     expr: `${RECORDING_RULE.deploymentTokensPerSecond}{${LABEL.tokenType}="input"}`,
     eval_time: formatDuration(early * interval),
     exp_samples: [
       {
         labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('input')),
-        value: earlyTokens / W,
+        value: earlyRate + earlyRate,
       },
     ],
   });
@@ -513,8 +516,13 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
   const before = stepsPerWindow;
   const after = Math.max(1, Math.floor(stepsPerWindow / 2));
   const fixedIn = m.inputTokens.matchers ? labelsFor(`{${m.inputTokens.matchers}}`, what) : {};
+  const restartRate =
+    (rampValue(STEP.inputTokens, before) -
+      rampValue(STEP.inputTokens, after) +
+      rampValue(STEP.inputTokens, after - 1)) /
+    W;
   groups.push({
-    name: `${d.name}: after an engine restart its tokens count from zero, not as a negative growth`,
+    name: `${d.name}: after an engine restart its tokens count as rate() counts them, not as a negative growth`,
     interval: I,
     input_series: INSTANCES.map((instance) => ({
       series: seriesText(m.inputTokens.name, { ...engineLabels, ...fixedIn, [replicaLabel]: instance }),
@@ -527,7 +535,8 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
         exp_samples: [
           {
             labels: sampleLabels(RECORDING_RULE.deploymentTokensPerSecond, dir('input')),
-            value: (rampValue(STEP.inputTokens, after - 1) + rampValue(STEP.inputTokens, after - 1)) / W,
+            // rate() adds the value before the reset: growth from a window ago to the restart, then from 0.
+            value: restartRate + restartRate,
           },
         ],
       },

@@ -129,13 +129,15 @@ function withMatchers(metric: string, braces: string, extra?: string): string {
 }
 
 /**
- * How much a counter-like series grew over the window, summed over its series: the exact
- * difference of the last samples now and one window ago (`x - x offset W`), where a series that
- * was not there a window ago (or was reset since) counts from zero. Unlike `increase()` it does not
- * extrapolate, so a new series' first samples count and sums are the ledger's to the token.
+ * The per-second rate of a counter-like series over the window, summed over its series: the exact
+ * difference between the last sample now and the one a window ago, divided by the window
+ * (`(x - x offset W) / W`); where there is no sample a window ago (a series Prometheus has seen for
+ * less than the window) or the counter went down (a restart), Prometheus's `rate(x[W])`. The exact
+ * difference does not extrapolate, so a burst of traffic inside the window counts to the token;
+ * `rate()` is exact for steady traffic from the first two samples.
  */
-export function windowGrowth(series: string, window: string): string {
-  return `sum(((${series} - ${series} offset ${window}) >= 0) or ${series})`;
+export function windowRate(series: string, window: { text: string; seconds: number }): string {
+  return `sum(((${series} - ${series} offset ${window.text}) >= 0) / ${window.seconds} or rate(${series}[${window.text}]))`;
 }
 
 /** The PromQL pieces of one deployment: engine series over the window, its cost, its busy ratio. */
@@ -144,17 +146,17 @@ export interface DeploymentExpressions {
   costPerHour: number;
   /** Window as a duration and in seconds. */
   window: { text: string; seconds: number };
-  /** Input tokens served over the window (engine), or undefined without a server. */
+  /** Input tokens the engine serves per second over the window, or undefined without a server. */
   inputTokens?: string;
-  /** Output tokens served over the window. */
+  /** Output tokens per second. */
   outputTokens?: string;
-  /** Prefill seconds over the window. */
+  /** Prefill seconds per second. */
   prefillSeconds?: string;
-  /** Decode seconds over the window. */
+  /** Decode seconds per second. */
   decodeSeconds?: string;
-  /** Requests finished over the window. */
+  /** Requests finished per second (the observed QPS). */
   requests?: string;
-  /** Seconds of those requests, end to end. */
+  /** Seconds of those requests, end to end, per second. */
   requestSeconds?: string;
   /** The busy ratio, 0–1, or undefined when nothing measures it. */
   busy?: string;
@@ -175,7 +177,7 @@ export function deploymentExpressions(d: DeploymentRuleInput): DeploymentExpress
   }
   const sel = d.server.selector;
   const m = ENGINE_METRICS[d.server.engine];
-  const grow = (s: EngineSeries): string => windowGrowth(withMatchers(s.name, sel, s.matchers), window.text);
+  const grow = (s: EngineSeries): string => windowRate(withMatchers(s.name, sel, s.matchers), window);
   const phase = (p: EnginePhaseSeconds): string =>
     p.minus === undefined ? grow(p.plus) : `(${grow(p.plus)} - ${grow(p.minus)})`;
   out.inputTokens = grow(m.inputTokens);
@@ -207,10 +209,11 @@ function tenantTokens(d: DeploymentRuleInput, window: string): string {
  *
  * - `burnrate:deployment_cost_usd_per_hour` = GPU count × $/GPU-hour, a constant (`vector(x)`), so
  *   it exists with nothing but the engine scraped (or nothing at all: the GPUs are paid for anyway);
- * - `burnrate:deployment_tokens_per_second{gen_ai_token_type}` = tokens the engine served over the
- *   window ÷ the window;
- * - `burnrate:deployment_cost_usd_per_1m_tokens{gen_ai_token_type}` = cost of the window × the
- *   direction's share of engine time (prefill for input, decode for output) ÷ its tokens × 1e6;
+ * - `burnrate:deployment_tokens_per_second{gen_ai_token_type}` = the engine's token counters'
+ *   rate over the window ({@link windowRate});
+ * - `burnrate:deployment_cost_usd_per_1m_tokens{gen_ai_token_type}` = cost per second × the
+ *   direction's share of engine time (prefill for input, decode for output) ÷ its tokens per second
+ *   × 1e6: the whole cost, idle time included, charged to the tokens served;
  * - `burnrate:deployment_busy_ratio` = GPU utilization (DCGM, else burnrate's nvidia-smi sampler),
  *   else running requests ÷ batch_size capped at 1;
  * - `burnrate:deployment_idle_cost_usd_per_hour` = cost × (1 − busy);
@@ -222,7 +225,6 @@ export function deploymentRecordingDefinitions(d: DeploymentRuleInput): Recordin
   const e = deploymentExpressions(d);
   const labels = deploymentLabels(d);
   const cost = formatNumber(e.costPerHour);
-  const W = e.window.seconds;
   const defs: RecordingDefinition[] = [
     { record: RECORDING_RULE.deploymentCostPerHour, expr: `vector(${cost})`, labels },
   ];
@@ -230,18 +232,10 @@ export function deploymentRecordingDefinitions(d: DeploymentRuleInput): Recordin
     const dir = (t: 'input' | 'output'): Record<string, string> => ({ ...labels, [LABEL.tokenType]: t });
     const busyTime = `((${e.prefillSeconds} + ${e.decodeSeconds}) > 0)`;
     const perMillion = (phase: string, tokens: string): string =>
-      `${cost} * ${W} / 3600 * ${phase} / ${busyTime} / (${tokens} > 0) * 1000000`;
+      `${cost} / 3600 * ${phase} / ${busyTime} / (${tokens} > 0) * 1000000`;
     defs.push(
-      {
-        record: RECORDING_RULE.deploymentTokensPerSecond,
-        expr: `${e.inputTokens} / ${W}`,
-        labels: dir('input'),
-      },
-      {
-        record: RECORDING_RULE.deploymentTokensPerSecond,
-        expr: `${e.outputTokens} / ${W}`,
-        labels: dir('output'),
-      },
+      { record: RECORDING_RULE.deploymentTokensPerSecond, expr: e.inputTokens, labels: dir('input') },
+      { record: RECORDING_RULE.deploymentTokensPerSecond, expr: e.outputTokens, labels: dir('output') },
       {
         record: RECORDING_RULE.deploymentCostPer1mTokens,
         expr: perMillion(e.prefillSeconds, e.inputTokens),
@@ -312,8 +306,7 @@ export function deploymentAlertDefinitions(d: DeploymentRuleInput): AlertDefinit
     });
   }
   if (e.requests && e.requestSeconds) {
-    const W = e.window.seconds;
-    const qps = `(${e.requests} / ${W})`;
+    const qps = e.requests;
     const latency = `(${e.requestSeconds} / (${e.requests} > 0))`;
     defs.push({
       alert: DEPLOYMENT_ALERT.overCapacity,

@@ -73,20 +73,21 @@ describe('deployment recording rules', () => {
     expect(cost(qwen)?.expr).toBe('vector(0.35)');
   });
 
-  it('read the engine counters through the card selector, over the window, counting new series from zero', () => {
+  it('read the engine counters through the card selector: the exact difference over the window, rate() where there is none', () => {
     const llama = card.deployments[0];
     if (!llama) throw new Error('no deployment');
     const tokens = deploymentRecordingDefinitions(llama).filter(
       (r) => r.record === RECORDING_RULE.deploymentTokensPerSecond,
     );
+    const x = (name: string) => `${name}{job="vllm-llama"}`;
     expect(tokens.map((r) => [r.labels?.gen_ai_token_type, r.expr])).toEqual([
       [
         'input',
-        'sum(((vllm:prompt_tokens_total{job="vllm-llama"} - vllm:prompt_tokens_total{job="vllm-llama"} offset 1m) >= 0) or vllm:prompt_tokens_total{job="vllm-llama"}) / 60',
+        `sum(((${x('vllm:prompt_tokens_total')} - ${x('vllm:prompt_tokens_total')} offset 1m) >= 0) / 60 or rate(${x('vllm:prompt_tokens_total')}[1m]))`,
       ],
       [
         'output',
-        'sum(((vllm:generation_tokens_total{job="vllm-llama"} - vllm:generation_tokens_total{job="vllm-llama"} offset 1m) >= 0) or vllm:generation_tokens_total{job="vllm-llama"}) / 60',
+        `sum(((${x('vllm:generation_tokens_total')} - ${x('vllm:generation_tokens_total')} offset 1m) >= 0) / 60 or rate(${x('vllm:generation_tokens_total')}[1m]))`,
       ],
     ]);
   });
