@@ -221,6 +221,24 @@ describe('the pre-call hook: processors allow, modify or reject a call before it
     expect(dropped.find((d) => d.attributes[ATTR.dropCause] === 'attribute_dropped')?.value).toBe(1);
   });
 
+  it('delivers a rejection to the openai chat.completions.stream() helper, with nothing sent', async () => {
+    const error = new Blocked('stream blocked');
+    const p = deciding(() => ({ action: 'reject', error }));
+    const { openai } = make([p.processor]);
+    const stream = openai.chat.completions.stream({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const got = await stream.finalChatCompletion().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Like Anthropic's helper, openai's wraps an error that is not its own: the cause is the original.
+    expect(got).toBeInstanceOf(OpenAI.OpenAIError);
+    expect((got as Error).cause).toBe(error);
+    expect(sim.ledger().requests).toEqual([]);
+  });
+
   it('lets a later processor see the model an earlier one chose', async () => {
     const first = deciding(() => ({ action: 'modify', model: 'gpt-4o-mini' }));
     const second = deciding(() => undefined);
