@@ -242,8 +242,9 @@ function readResponse(value: unknown, end: CallEnd): TokenUsage | undefined {
  * Observes one stream's chunks in place. Gemini sends the usage so far on every chunk (prompt and
  * thoughts whole, candidates up to that chunk) and the final count on the chunk with a
  * `finishReason`. A stream that ends is recorded with the last usage it carried, as the provider's;
- * one aborted, cut off or stopped before its final chunk keeps the last usage seen as `estimated`
- * (input exact, output a lower bound), or none.
+ * one the caller aborts (`config.abortSignal`) before its final chunk keeps the last usage seen as
+ * `estimated` (input exact, output a lower bound); one cut off or abandoned (`break`) before it
+ * records `usage: missing`.
  */
 function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boolean {
   const end: CallEnd = {};
@@ -266,10 +267,16 @@ function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boo
     },
     end(outcome: StreamOutcome) {
       if (outcome.error !== undefined) end.errorType = callErrorType(outcome.error);
-      if (latest) {
+      const complete = final || (outcome.error === undefined && !outcome.stopped);
+      // As for the other clients: only a caller's abort keeps a provisional count (the tokens were
+      // billed); a cut-off or abandoned stream records no number that could pass for the bill.
+      const source: UsageSource | undefined = complete
+        ? 'provider'
+        : end.errorType === 'AbortError'
+          ? 'estimated'
+          : undefined;
+      if (latest && source) {
         end.usage = latest;
-        const source: UsageSource =
-          final || (outcome.error === undefined && !outcome.stopped) ? 'provider' : 'estimated';
         end.usageSource = source;
       }
       finishCall(ctx.recorder, start, end);

@@ -431,6 +431,33 @@ describe('instrumentGoogleGenAI: models.generateContentStream', () => {
     expect(f.records[0]?.usage.output).toBe(first?.usageMetadata?.candidatesTokenCount);
   });
 
+  it('records a stream the server cut off as served with its error and usage missing, never a partial count', async () => {
+    f = await geminiFixture();
+    const stream = await f.client.models.generateContentStream({
+      model: 'gemini-2.0-flash:fault=cutoff',
+      contents: 'Cut me off.',
+      config: { maxOutputTokens: 40 },
+    });
+    const error = await drain(stream).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ served: true, usageSource: 'missing' });
+    expect(f.records[0]?.errorType).toBe((error as Error).constructor.name);
+  });
+
+  it('records a stream abandoned with break before its last chunk as usage missing, without an error', async () => {
+    f = await geminiFixture({ latency: { chunkIntervalMs: 5 } });
+    const stream = await f.client.models.generateContentStream({
+      model: 'gemini-2.0-flash',
+      contents: 'Stop early.',
+      config: { maxOutputTokens: 40 },
+    });
+    for await (const _chunk of stream) break;
+    expect(f.records).toHaveLength(1);
+    expect(f.records[0]).toMatchObject({ served: true, usageSource: 'missing' });
+    expect(f.records[0]?.errorType).toBeUndefined();
+  });
+
   it('rejects a streaming 429 with ApiError before any chunk and records it unserved', async () => {
     f = await geminiFixture();
     await expect(
