@@ -38,6 +38,8 @@ const GENAI = [
   ATTR.responseModel,
   ATTR.serverAddress,
   ATTR.serverPort,
+  // Set on calls a budget downgraded or capped before they were sent.
+  ATTR.budgetAction,
 ];
 const GPU = [ATTR.gpuModel, ATTR.gpuMarket, ATTR.workload, ATTR.requestModel];
 const sdk = '@burnrate/sdk' as const;
@@ -269,6 +271,7 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
       ATTR.networkScope,
       ATTR.networkDirection,
       ATTR.fixedCostName,
+      ATTR.budgetAction,
       ATTR.metricOverflow,
     ],
     recordedBy: cost,
@@ -279,7 +282,13 @@ export const METRIC_SPECS: readonly MetricSpec[] = [
     buckets: COST_BUCKETS_USD,
     unit: '{USD}',
     description: 'Cost of one LLM call (C_query)',
-    attributes: [ATTR.operationName, ATTR.providerName, ATTR.requestModel, ATTR.priceSource],
+    attributes: [
+      ATTR.operationName,
+      ATTR.providerName,
+      ATTR.requestModel,
+      ATTR.priceSource,
+      ATTR.budgetAction,
+    ],
     recordedBy: cost,
   },
   {
