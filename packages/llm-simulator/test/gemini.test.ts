@@ -238,6 +238,22 @@ describe('Mistral on the shared routes', () => {
     expect(sim.ledger().reported.totals.requests).toBe(1);
   });
 
+  it('keeps OpenAI stream behaviour for a Mistral model when the request sends stream_options (an openai client)', async () => {
+    const res = await post('/v1/chat/completions', {
+      model: 'mistral-7b-instruct',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const frames = (await res.text()).split('\n\n').filter((f) => f.startsWith('data: '));
+    const usageChunk: Json = JSON.parse(frames[frames.length - 2]?.slice(6) ?? '{}');
+    expect(usageChunk.choices).toEqual([]);
+    expect(usageChunk.usage.prompt_tokens_details).toBeDefined();
+    const finish: Json = JSON.parse(frames[frames.length - 3]?.slice(6) ?? '{}');
+    expect(finish.choices[0].finish_reason).toBe('stop');
+    expect(finish.usage).toBeNull();
+  });
+
   it('serves /v1/fim/completions with prompt + suffix tokens as prompt_tokens', async () => {
     const res = await post('/v1/fim/completions', {
       model: 'codestral-latest',

@@ -56,8 +56,9 @@ export async function handleChatCompletions(ctx: SimulatorContext, scope: Reques
   const stream = body['stream'] === true;
   const streamOptions = body['stream_options'];
   const includeUsage = stream && isRecord(streamOptions) && streamOptions['include_usage'] === true;
-  // Mistral streams always end with the usage on their last chunk, without `stream_options`.
-  const mistral = isMistralModel(model);
+  // Mistral's API ends every stream with the usage on its last chunk, and its client sends no
+  // `stream_options`; a request that sends them (an openai client) gets OpenAI's behaviour.
+  const mistral = isMistralModel(model) && streamOptions === undefined;
   const effort = body['reasoning_effort'];
 
   const promptTokens = encodePrompt(messages, body['tools']);
