@@ -119,11 +119,11 @@ function wrap(
     try {
       result = original.call(this, prepared ? prepared.params : params);
     } catch (err) {
-      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      release(ctx, start);
       throw err;
     }
     if (!start || !result || typeof (result as Promise<unknown>).then !== 'function') {
-      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      release(ctx, start);
       return result;
     }
     return result.then(
@@ -141,6 +141,12 @@ function wrap(
   };
   wrapped[WRAPPED] = true;
   models[name] = wrapped;
+}
+
+/** Gives back what a processor reserved for a call that will bring no record. */
+function release(ctx: WrapContext, start: CallStart | undefined): void {
+  const id = start?.callId;
+  if (id !== undefined) safely('releasing a call', () => ctx.recorder.releaseCall(id));
 }
 
 interface Prepared {

@@ -96,11 +96,11 @@ function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapCont
     try {
       result = original.call(this, prepared ? prepared.request : request, options);
     } catch (err) {
-      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      release(ctx, start);
       throw err;
     }
     if (!start || !result || typeof result.then !== 'function') {
-      if (start?.callId !== undefined) ctx.recorder.releaseCall(start.callId);
+      release(ctx, start);
       return result;
     }
     return result.then(
@@ -118,6 +118,12 @@ function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapCont
   };
   wrapped[WRAPPED] = true;
   resource[spec.method] = wrapped;
+}
+
+/** Gives back what a processor reserved for a call that will bring no record. */
+function release(ctx: WrapContext, start: CallStart | undefined): void {
+  const id = start?.callId;
+  if (id !== undefined) safely('releasing a call', () => ctx.recorder.releaseCall(id));
 }
 
 interface Prepared {
