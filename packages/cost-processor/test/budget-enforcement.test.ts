@@ -206,6 +206,24 @@ describe('budgets with enforce: block', () => {
     );
   });
 
+  it('counts the estimates of the calls in flight in reservedUsd of the error', async () => {
+    const estimate = usd('gpt-4o', estimatedInput(QUESTION), 20);
+    const f = await fixture([
+      { name: 'all', amount: 2.5 * estimate, window: '1d', enforce: { action: 'block' } },
+    ]);
+    // Two calls in flight (not awaited yet), then a third that does not fit beside them.
+    const inFlight = [ask(f, 'gpt-4o', 'search', 20), ask(f, 'gpt-4o', 'search', 20)];
+    const e = (await ask(f, 'gpt-4o', 'search', 20).catch((x: unknown) => x)) as BudgetExceededError;
+    expect(e).toBeInstanceOf(BudgetExceededError);
+    expect([e.spentUsd, nano(e.reservedUsd), nano(e.estimateUsd)]).toEqual([
+      0,
+      nano(2 * estimate),
+      nano(estimate),
+    ]);
+    await Promise.all(inFlight);
+    expect(f.served()).toHaveLength(2);
+  });
+
   it('also rejects through withResponse(), and lets the call through once the oldest spend ages out', async () => {
     const callUsd = usd('gpt-4o', 6 + countTokens(QUESTION), 20);
     const f = await fixture([
