@@ -24,7 +24,7 @@ import { handleEmbeddings } from './routes/embeddings.js';
 import { GEMINI_PATH, geminiPathModel } from './routes/gemini-content.js';
 import { handleGeminiBatchEmbed, handleGeminiEmbed } from './routes/gemini-embed.js';
 import { handleGeminiGenerate, handleGeminiStream } from './routes/gemini-generate.js';
-import { imagesRoute } from './routes/images.js';
+import { IMAGES_PATTERN, imagesRoute } from './routes/images.js';
 import { handleMessages } from './routes/messages.js';
 import { handleFimCompletions } from './routes/mistral-fim.js';
 import { handleResponses } from './routes/responses.js';
@@ -114,6 +114,8 @@ const PATTERN_ROUTES: readonly PatternRoute[] = [
   { pattern: GEMINI_PATH, route: geminiRoute, model: geminiPathModel },
   // The stored response names its model; the placeholder only gets the request past the preamble.
   { pattern: RETRIEVE_PATTERN, route: handleRetrieveResponse, method: 'GET', model: () => 'retrieve' },
+  // The images API's default model when the request names none: dall-e-2.
+  { pattern: IMAGES_PATTERN, route: imagesRoute, model: () => 'dall-e-2' },
 ];
 
 const API_ROUTES: Readonly<Record<string, Route>> = {
@@ -123,9 +125,6 @@ const API_ROUTES: Readonly<Record<string, Route>> = {
   '/messages': handleMessages,
   '/fim/completions': handleFimCompletions,
   '/responses/compact': handleCompact,
-  '/images/generations': imagesRoute('generation'),
-  '/images/edits': imagesRoute('edit'),
-  '/images/variations': imagesRoute('variation'),
   '/audio/speech': handleSpeech,
   '/audio/transcriptions': audioTextRoute('transcribe'),
   '/audio/translations': audioTextRoute('translate'),

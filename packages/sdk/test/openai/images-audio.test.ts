@@ -91,6 +91,20 @@ describe('instrumentOpenAI: images', () => {
     expect(await total(f.reader, METRIC.inputTokens)).toBe(f.sim.ledger().served.totals.input);
   });
 
+  it('counts DALL·E 2 variations per image at the default size', async () => {
+    const png = await toFile(Buffer.from('png'), 'a.png', { type: 'image/png' });
+    const res = await f.client.images.createVariation({ image: png, n: 2 });
+    expect(res.data).toHaveLength(2);
+    const [p] = await points(f.reader, METRIC.images);
+    expect(p?.value).toBe(f.sim.ledger().served.units.models['dall-e-2']?.images);
+    expect(p?.attributes).toMatchObject({
+      [ATTR.operationName]: 'image_variation',
+      [ATTR.requestModel]: 'dall-e-2',
+      [ATTR.imageSize]: '1024x1024',
+      [ATTR.imageQuality]: 'standard',
+    });
+  });
+
   it('meters a streamed generation from its completed events and passes every event through', async () => {
     const stream = await f.client.images.generate({
       model: 'gpt-image-1',
