@@ -46,6 +46,31 @@ describe('input token counts for budget estimates', () => {
     expect(counter.count('claude-sonnet-4-0', 'chat', content)).toEqual(first);
   });
 
+  it('counts the texts of other request shapes (Gemini contents and systemInstruction), media at 85', () => {
+    const counter = new InputTokenCounter();
+    const contents = [
+      {
+        role: 'user',
+        parts: [
+          { text: 'Describe this picture.' },
+          { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo'.repeat(500) } },
+        ],
+      },
+    ];
+    const got = counter.count('gemini-2.5-flash', 'chat', { contents, systemInstruction: 'Be brief.' });
+    expect(got).toEqual({
+      tokens:
+        3 +
+        (3 + countTokens('user') + countTokens('Describe this picture.') + 85) +
+        (3 + countTokens('Be brief.')),
+      exact: false,
+    });
+    expect(
+      counter.count('codestral-latest', 'text_completion', { prompt: 'def add(a, b):', suffix: 'return c' })
+        .tokens,
+    ).toBe(countTokens('def add(a, b):') + countTokens('return c'));
+  });
+
   it('maps OpenAI model families to their encodings and leaves others to the approximation', () => {
     expect(
       ['gpt-4o', 'gpt-4.1-mini', 'gpt-5', 'o3-mini', 'o1', 'chatgpt-4o-latest', 'ft:gpt-4o-mini:acme::x'].map(

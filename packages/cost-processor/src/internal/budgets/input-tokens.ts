@@ -30,8 +30,9 @@ export type InputCount = { readonly tokens: number; readonly exact: boolean };
  * encoding (o200k_base, or cl100k_base for gpt-4, gpt-3.5 and the older embeddings) following
  * OpenAI's recipe: 3 tokens per message plus its role, content and name, 3 to prime the reply;
  * `exact` is then true. Every other model (Claude, Gemini, Llama, ...) is counted with o200k_base as
- * a stated approximation (`exact: false`; Claude's tokenizer typically gives somewhat more). Images
- * count 85 tokens each and tool definitions their JSON: approximations for both.
+ * a stated approximation (`exact: false`; Claude's tokenizer typically gives somewhat more). Other
+ * request shapes (Gemini's `contents`) count every text in them plus 3 tokens per entry. Images and
+ * inline media count 85 tokens each and tool definitions their JSON: approximations too.
  *
  * Encodings load on first use (about 0.25 s for o200k_base), synchronously, since the decision and
  * its reservation are one synchronous step; a card without enforcing budgets never loads one.
@@ -150,6 +151,8 @@ function countContent(
         n += item.length; // token ids
       else if (item !== undefined && item !== null) n += text(JSON.stringify(item) ?? '');
     }
+    // Fill-in-the-middle (Mistral's `fim`): the suffix is input too.
+    if (typeof c['suffix'] === 'string') n += text(c['suffix']);
     return n;
   }
   if (Array.isArray(c['messages'])) {
@@ -157,10 +160,44 @@ function countContent(
     const system = c['system'] === undefined ? 0 : PER_MESSAGE + contentTokens(c['system'], text);
     return tools + system + messagesTokens(c['messages'], text) + REPLY_PRIMING;
   }
+  if (!('input' in c) && !('instructions' in c)) {
+    // Other shapes (Gemini's `contents` and `systemInstruction`, ...): every text in them, 3 tokens
+    // per top-level entry and 3 to prime the reply, inline media at the image count.
+    let n = tools + REPLY_PRIMING;
+    for (const [key, value] of Object.entries(c)) {
+      if (key === 'tools' || value === undefined || value === null) continue;
+      const entries = Array.isArray(value) ? value : [value];
+      n += PER_MESSAGE * entries.length + textsIn(entries, text);
+    }
+    return n;
+  }
   // Responses: `instructions` is a leading developer message; a string `input` is a user message.
   const instructions =
     typeof c['instructions'] === 'string' ? PER_MESSAGE + text('developer') + text(c['instructions']) : 0;
   const input = c['input'];
   const messages = typeof input === 'string' ? [{ role: 'user', content: input }] : input;
   return tools + instructions + messagesTokens(messages, text) + REPLY_PRIMING;
+}
+
+/** Keys whose values are media, not text: counted at the image count, their bytes never tokenized. */
+const MEDIA_KEYS: ReadonlySet<string> = new Set(['inlineData', 'fileData', 'inline_data', 'file_data']);
+/** Keys that carry no prompt text (a MIME type, base64 bytes). */
+const SKIPPED_KEYS: ReadonlySet<string> = new Set(['mimeType', 'mime_type', 'data']);
+
+/** Tokens of every text in a value of any shape; media parts at {@link IMAGE_TOKENS}. */
+function textsIn(value: unknown, text: (t: string) => number): number {
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += textsIn(v, text);
+    return n;
+  }
+  if (!isRecord(value)) return 0;
+  if (/image/.test(String(value['type']))) return IMAGE_TOKENS;
+  let n = 0;
+  for (const [key, v] of Object.entries(value)) {
+    if (MEDIA_KEYS.has(key)) n += IMAGE_TOKENS;
+    else if (!SKIPPED_KEYS.has(key)) n += textsIn(v, text);
+  }
+  return n;
 }
