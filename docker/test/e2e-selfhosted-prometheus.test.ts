@@ -38,8 +38,40 @@ const card = loadPriceCard({
       gpu: { model: 'L4', count: GPU_COUNT, market: 'on_demand' },
       server: { engine: 'vllm', selector: '{job="vllm-llama"}' },
     },
+    {
+      name: 'qwen-sglang',
+      model: 'qwen-2.5-7b',
+      batch_size: 8,
+      utilization_target: 0.7,
+      window_seconds: WINDOW_SECONDS,
+      gpu: { model: 'H100', count: 1, market: 'spot' },
+      server: { engine: 'sglang', selector: '{job="sglang-qwen"}' },
+    },
   ],
 });
+
+/** The values our own SGLang-style server exports once the window at zero has passed. */
+const SGLANG = { prompt: 12_000, generation: 3_000, ttftSum: 6, e2eSum: 60, requests: 20, running: 3 };
+
+/** A `/metrics` body in SGLang's names for the given values. */
+function sglangMetrics(v: typeof SGLANG): string {
+  const m = ENGINE_METRICS.sglang;
+  const l = '{model_name="qwen-2.5-7b"}';
+  return [
+    `${m.inputTokens.name}${l} ${v.prompt}`,
+    `${m.outputTokens.name}${l} ${v.generation}`,
+    `${m.prefillSeconds.plus.name}${l} ${v.ttftSum}`,
+    `${m.requestSeconds.name}${l} ${v.e2eSum}`,
+    `${m.requests.name}${l} ${v.requests}`,
+    `${m.runningRequests}${l} ${v.running}`,
+    '',
+  ].join('\n');
+}
+
+/** A rule's series of one deployment, with more matchers if given. */
+function of(deployment: string, rule: string, extra = ''): string {
+  return `${rule}{${LABEL.deployment}="${deployment}"${extra}}`;
+}
 
 /** Relative difference, for float rounding only. */
 function close(actual: number | undefined, expected: number): boolean {
@@ -52,6 +84,8 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
   let app: Server;
   let meterProvider: MeterProvider;
   let held: Promise<unknown> | undefined;
+  let sglang: Server;
+  let sglangValues = { ...SGLANG, prompt: 0, generation: 0, ttftSum: 0, e2eSum: 0, requests: 0 };
   const tenantTokens: Record<string, number> = {};
 
   beforeAll(
@@ -62,6 +96,12 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       app = createServer((req, res) => exporter.getMetricsRequestHandler(req, res));
       await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
       const appPort = (app.address() as AddressInfo).port;
+      sglang = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(sglangMetrics(sglangValues));
+      });
+      await new Promise<void>((resolve) => sglang.listen(0, '127.0.0.1', resolve));
+      const sglangPort = (sglang.address() as AddressInfo).port;
       const files = new Map(
         renderArtifacts(card)
           .filter((f) => f.path.startsWith('rules/'))
@@ -74,6 +114,7 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
           'scrape_configs:',
           `  - { job_name: vllm-llama, static_configs: [{ targets: ["127.0.0.1:${sim.port}"] }] }`,
           `  - { job_name: app, static_configs: [{ targets: ["127.0.0.1:${appPort}"] }] }`,
+          `  - { job_name: sglang-qwen, static_configs: [{ targets: ["127.0.0.1:${sglangPort}"] }] }`,
           '',
         ].join('\n'),
         files,
@@ -90,6 +131,8 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
           ).length === 1,
         { what: 'a window of the engine series at zero', timeoutMs: (WINDOW_SECONDS + 30) * 1000 },
       );
+      // Our own SGLang server now reports the values we chose, all inside the window.
+      sglangValues = { ...SGLANG };
       const recorder = createUsageRecorder({ meterProvider });
       const client = instrumentOpenAI(new OpenAI({ baseURL: sim.url, apiKey: 'sk-test', maxRetries: 0 }), {
         recorder,
@@ -146,6 +189,7 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
     await prom?.stop();
     await meterProvider?.shutdown();
     await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (sglang ? sglang.close(() => resolve()) : resolve()));
     await sim?.close();
     await held;
   });
@@ -171,10 +215,10 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       async () => {
         at = Date.now() / 1000;
         const [tokens] = await recorded(
-          `${RECORDING_RULE.deploymentTokensPerSecond}{${LABEL.tokenType}="output"}`,
+          of('llama-chat', RECORDING_RULE.deploymentTokensPerSecond, `,${LABEL.tokenType}="output"`),
         );
-        const [busy] = await recorded(RECORDING_RULE.deploymentBusyRatio);
-        const tenants = await recorded(RECORDING_RULE.tenantSelfhostedCostPerHour);
+        const [busy] = await recorded(of('llama-chat', RECORDING_RULE.deploymentBusyRatio));
+        const tenants = await recorded(of('llama-chat', RECORDING_RULE.tenantSelfhostedCostPerHour));
         const appTokens = await recorded(`sum(${PROM.inputTokens}) + sum(${PROM.outputTokens})`);
         return (
           close(tokens?.value, output / WINDOW_SECONDS) &&
@@ -199,8 +243,10 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
     };
 
     const byDirection = async (rule: string): Promise<Record<string, number>> =>
-      Object.fromEntries((await recorded(rule)).map((s) => [s.metric[LABEL.tokenType] ?? '', s.value]));
-    expect(await recorded(RECORDING_RULE.deploymentCostPerHour)).toEqual([
+      Object.fromEntries(
+        (await recorded(of('llama-chat', rule))).map((s) => [s.metric[LABEL.tokenType] ?? '', s.value]),
+      );
+    expect(await recorded(of('llama-chat', RECORDING_RULE.deploymentCostPerHour))).toEqual([
       {
         metric: {
           __name__: RECORDING_RULE.deploymentCostPerHour,
@@ -223,11 +269,11 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       true,
     );
 
-    const [idle] = await recorded(RECORDING_RULE.deploymentIdleCostPerHour);
+    const [idle] = await recorded(of('llama-chat', RECORDING_RULE.deploymentIdleCostPerHour));
     expect(close(idle?.value, costPerHour * (1 - 1 / BATCH_SIZE))).toBe(true);
 
     const tenants = Object.fromEntries(
-      (await recorded(RECORDING_RULE.tenantSelfhostedCostPerHour)).map((s) => [
+      (await recorded(of('llama-chat', RECORDING_RULE.tenantSelfhostedCostPerHour))).map((s) => [
         s.metric[LABEL.tenant],
         s.value,
       ]),
@@ -252,6 +298,45 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       (await prom.alerts()).filter((a) => a.labels['alertname'] === DEPLOYMENT_ALERT.overCapacity),
     ).toEqual([]);
   }, 90_000);
+
+  it('prices an SGLang server of our own from the values it exports: per 1M tokens by time share, idle by running ÷ batch_size', async () => {
+    const W = WINDOW_SECONDS;
+    // Our server's values, read by the rules as the growth over the window (the window ago was zero).
+    const prefill = SGLANG.ttftSum / W;
+    const decode = SGLANG.e2eSum / W - SGLANG.ttftSum / W;
+    const costPerHour = 1 * (card.gpu['h100']?.spot?.usdPerHour ?? Number.NaN);
+    expect(costPerHour).toBe(2.4);
+    const expected = {
+      tokensIn: SGLANG.prompt / W,
+      tokensOut: SGLANG.generation / W,
+      per1mIn: (((costPerHour / 3600) * prefill) / (prefill + decode) / (SGLANG.prompt / W)) * 1e6,
+      per1mOut: (((costPerHour / 3600) * decode) / (prefill + decode) / (SGLANG.generation / W)) * 1e6,
+      idle: costPerHour * (1 - SGLANG.running / 8),
+    };
+    const read = async (): Promise<Record<string, number | undefined>> => {
+      at = Date.now() / 1000;
+      const one = async (rule: string, extra = ''): Promise<number | undefined> =>
+        (await recorded(of('qwen-sglang', rule, extra)))[0]?.value;
+      return {
+        tokensIn: await one(RECORDING_RULE.deploymentTokensPerSecond, `,${LABEL.tokenType}="input"`),
+        tokensOut: await one(RECORDING_RULE.deploymentTokensPerSecond, `,${LABEL.tokenType}="output"`),
+        per1mIn: await one(RECORDING_RULE.deploymentCostPer1mTokens, `,${LABEL.tokenType}="input"`),
+        per1mOut: await one(RECORDING_RULE.deploymentCostPer1mTokens, `,${LABEL.tokenType}="output"`),
+        idle: await one(RECORDING_RULE.deploymentIdleCostPerHour),
+      };
+    };
+    const got = await waitFor(
+      async () => {
+        const r = await read();
+        return close(r['tokensIn'], expected.tokensIn) ? r : undefined;
+      },
+      { what: 'the SGLang deployment rules to see the chosen values', timeoutMs: 30_000 },
+    );
+    for (const [k, v] of Object.entries(expected))
+      expect(close(got[k], v), `${k}: ${got[k]} vs ${v}`).toBe(true);
+    // 6 of 60 engine-seconds were prefill: input carries a tenth of the cost.
+    expect(close((got['per1mIn'] ?? 0) * (SGLANG.prompt / W), (costPerHour / 3600) * 1e6 * 0.1)).toBe(true);
+  });
 
   it('loads every generated deployment rule and evaluates it without an error', async () => {
     const res = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as {
