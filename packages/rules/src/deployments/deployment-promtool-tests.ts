@@ -33,6 +33,7 @@ import {
   deploymentRuleFileName,
   deploymentWindow,
   ruledDeployments,
+  tenantWindowSeconds,
   validateDeployments,
 } from './deployment-rules.js';
 
@@ -363,8 +364,14 @@ function deploymentTests(d: DeploymentRuleInput): PromtoolTestDocument {
   const perMillion = (time: number, tokens: number): number =>
     (((cost / 3600) * time) / (P + D) / tokens) * 1000000;
   const dir = (t: 'input' | 'output'): Record<string, string> => ({ ...base, [LABEL.tokenType]: t });
+  // Tenants count over their own window (whole deployment windows, at least an hour): from zero
+  // while the client series are younger than it.
+  const tenantSteps = tenantWindowSeconds(d) / interval;
   const tenantTokens = TENANTS.map((t) => {
-    const g = (step: number): number => rampValue(step, total) - rampValue(step, total - stepsPerWindow);
+    const g = (step: number): number =>
+      total >= tenantSteps
+        ? rampValue(step, total) - rampValue(step, total - tenantSteps)
+        : rampValue(step, total);
     return { tenant: t.tenant, tokens: g(t.input) + g(t.output) };
   });
   const allTenantTokens = tenantTokens.reduce((s, t) => s + t.tokens, 0);

@@ -191,7 +191,17 @@ export function deploymentExpressions(d: DeploymentRuleInput): DeploymentExpress
   return out;
 }
 
-/** Tokens (input + output) of the deployment's model per tenant over the window, from burnrate's client counters. */
+/**
+ * The window tenants' shares are counted over: the deployment's window rounded up to a whole number
+ * of windows of at least an hour, so shares stay put between bursts of traffic (a tenant's share
+ * of a GPU that idles for a minute is still its share).
+ */
+export function tenantWindowSeconds(d: Pick<DeploymentRuleInput, 'windowSeconds'>): number {
+  const w = deploymentWindow(d).seconds;
+  return w * Math.ceil(3600 / w);
+}
+
+/** Tokens (input + output) of the deployment's model per tenant over the tenant window, from burnrate's client counters. */
 function tenantTokens(d: DeploymentRuleInput, window: string): string {
   const scope = { ...d.scope, ...(d.model !== undefined ? { [ATTR.requestModel]: d.model } : {}) };
   const per = (metric: string): string => {
@@ -218,7 +228,8 @@ function tenantTokens(d: DeploymentRuleInput, window: string): string {
  *   else running requests ÷ batch_size capped at 1;
  * - `burnrate:deployment_idle_cost_usd_per_hour` = cost × (1 − busy);
  * - `burnrate:tenant_selfhosted_cost_usd_per_hour{tenant}` = cost × the tenant's share of the
- *   model's input + output tokens counted by burnrate's client counters over the window.
+ *   model's input + output tokens counted by burnrate's client counters over the tenant window
+ *   ({@link tenantWindowSeconds}, at least an hour).
  */
 export function deploymentRecordingDefinitions(d: DeploymentRuleInput): RecordingDefinition[] {
   if (!d.gpu) return [];
@@ -255,7 +266,7 @@ export function deploymentRecordingDefinitions(d: DeploymentRuleInput): Recordin
     );
   }
   if (d.server && d.model !== undefined) {
-    const tokens = tenantTokens(d, e.window.text);
+    const tokens = tenantTokens(d, formatDuration(tenantWindowSeconds(d)));
     defs.push({
       record: RECORDING_RULE.tenantSelfhostedCostPerHour,
       expr: `${cost} * ${tokens} / on () group_left () (sum(${tokens}) > 0)`,

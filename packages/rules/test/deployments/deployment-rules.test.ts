@@ -14,6 +14,7 @@ import {
   generateDeploymentRules,
   RulesError,
   renderArtifacts,
+  tenantWindowSeconds,
 } from '../../src/index.js';
 
 const run = promisify(execFile);
@@ -90,6 +91,20 @@ describe('deployment recording rules', () => {
         `sum(((${x('vllm:generation_tokens_total')} - ${x('vllm:generation_tokens_total')} offset 1m) >= 0) / 60 or rate(${x('vllm:generation_tokens_total')}[1m]))`,
       ],
     ]);
+  });
+
+  it('count tenants over whole windows of at least an hour, so shares outlast a pause in traffic', () => {
+    const [llama, qwen, tgi] = card.deployments;
+    if (!llama || !qwen || !tgi) throw new Error('no deployment');
+    expect([llama, qwen, tgi].map(tenantWindowSeconds)).toEqual([3600, 3600, 3600]);
+    expect(tenantWindowSeconds({ windowSeconds: 7000 })).toBe(7000);
+    expect(tenantWindowSeconds({ windowSeconds: 1000 })).toBe(4000);
+    const tenants = deploymentRecordingDefinitions(llama).find(
+      (r) => r.record === RECORDING_RULE.tenantSelfhostedCostPerHour,
+    );
+    expect(tenants?.expr).toContain(
+      'sum by (tenant) (((gen_ai_client_inference_usage_input_tokens_total{gen_ai_request_model="llama-3.1-8b"} - gen_ai_client_inference_usage_input_tokens_total{gen_ai_request_model="llama-3.1-8b"} offset 1h) >= 0) or gen_ai_client_inference_usage_input_tokens_total{gen_ai_request_model="llama-3.1-8b"})',
+    );
   });
 
   it('use utilization series first and running requests ÷ batch_size otherwise', () => {
