@@ -73,6 +73,11 @@ function of(deployment: string, rule: string, extra = ''): string {
   return `${rule}{${LABEL.deployment}="${deployment}"${extra}}`;
 }
 
+/** Fails with both values unless they agree to float rounding. */
+function expectClose(actual: number | undefined, expected: number, what = ''): void {
+  expect(close(actual, expected), `${what} ${actual} vs ${expected}`).toBe(true);
+}
+
 /** Relative difference, for float rounding only. */
 function close(actual: number | undefined, expected: number): boolean {
   return actual !== undefined && Math.abs(actual - expected) <= Math.abs(expected) * 1e-9;
@@ -257,20 +262,16 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       },
     ]);
     const tps = await byDirection(RECORDING_RULE.deploymentTokensPerSecond);
-    expect(close(tps['input'], input / WINDOW_SECONDS)).toBe(true);
-    expect(close(tps['output'], output / WINDOW_SECONDS)).toBe(true);
+    expectClose(tps['input'], input / WINDOW_SECONDS);
+    expectClose(tps['output'], output / WINDOW_SECONDS);
     const per1m = await byDirection(RECORDING_RULE.deploymentCostPer1mTokens);
-    expect(per1m['input']).toBeCloseTo(expectedPer1m.input, 9);
-    expect(per1m['output']).toBeCloseTo(expectedPer1m.output, 9);
-    expect(close(per1m['input'], expectedPer1m.input)).toBe(true);
-    expect(close(per1m['output'], expectedPer1m.output)).toBe(true);
+    expectClose(per1m['input'], expectedPer1m.input);
+    expectClose(per1m['output'], expectedPer1m.output);
     // Every dollar of the window lands on a token: cost per 1M × tokens = the window's cost.
-    expect(close(((per1m['input'] ?? 0) * input + (per1m['output'] ?? 0) * output) / 1e6, windowCost)).toBe(
-      true,
-    );
+    expectClose(((per1m['input'] ?? 0) * input + (per1m['output'] ?? 0) * output) / 1e6, windowCost);
 
     const [idle] = await recorded(of('llama-chat', RECORDING_RULE.deploymentIdleCostPerHour));
-    expect(close(idle?.value, costPerHour * (1 - 1 / BATCH_SIZE))).toBe(true);
+    expectClose(idle?.value, costPerHour * (1 - 1 / BATCH_SIZE));
 
     const tenants = Object.fromEntries(
       (await recorded(of('llama-chat', RECORDING_RULE.tenantSelfhostedCostPerHour))).map((s) => [
@@ -282,13 +283,17 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
     expect(all).toBe(input + output);
     expect(Object.keys(tenants).sort()).toEqual(['acme', 'globex']);
     for (const t of ['acme', 'globex']) {
-      expect(close(tenants[t], (costPerHour * (tenantTokens[t] ?? 0)) / all)).toBe(true);
+      expectClose(tenants[t], (costPerHour * (tenantTokens[t] ?? 0)) / all);
     }
-    expect(close((tenants['acme'] ?? 0) + (tenants['globex'] ?? 0), costPerHour)).toBe(true);
+    expectClose((tenants['acme'] ?? 0) + (tenants['globex'] ?? 0), costPerHour);
 
     // Three quarters of $1.60/h idle is past the default half: the idle alert is pending (for: 1h).
     const idleAlert = await waitFor(
-      async () => (await prom.alerts()).find((a) => a.labels['alertname'] === DEPLOYMENT_ALERT.idle),
+      async () =>
+        (await prom.alerts()).find(
+          (a) =>
+            a.labels['alertname'] === DEPLOYMENT_ALERT.idle && a.labels[LABEL.deployment] === 'llama-chat',
+        ),
       { what: 'the idle alert to be evaluated', timeoutMs: 30_000 },
     );
     expect(idleAlert.state).toBe('pending');
@@ -332,10 +337,9 @@ describe('a self-hosted vLLM deployment priced by real Prometheus from the gener
       },
       { what: 'the SGLang deployment rules to see the chosen values', timeoutMs: 30_000 },
     );
-    for (const [k, v] of Object.entries(expected))
-      expect(close(got[k], v), `${k}: ${got[k]} vs ${v}`).toBe(true);
+    for (const [k, v] of Object.entries(expected)) expectClose(got[k], v, k);
     // 6 of 60 engine-seconds were prefill: input carries a tenth of the cost.
-    expect(close((got['per1mIn'] ?? 0) * (SGLANG.prompt / W), (costPerHour / 3600) * 1e6 * 0.1)).toBe(true);
+    expectClose((got['per1mIn'] ?? 0) * (SGLANG.prompt / W), (costPerHour / 3600) * 1e6 * 0.1);
   });
 
   it('loads every generated deployment rule and evaluates it without an error', async () => {
