@@ -4,8 +4,10 @@
  *
  * FIM token rule: the prompt counts the o200k_base tokens of `prompt` plus those of `suffix`; the
  * output follows the chat-completions rule (seeded 16–64 tokens, or exactly `max_tokens`). Mistral's
- * usage is `prompt_tokens`, `completion_tokens`, `total_tokens`; its streams carry that usage on the
- * last chunk (the one with `finish_reason`) without any `stream_options`, then `data: [DONE]`.
+ * usage is `prompt_tokens`, `completion_tokens`, `total_tokens` (chat: with
+ * `prompt_tokens_details.cached_tokens` for a prompt prefix served from the simulator's prompt cache,
+ * the rule of chat completions); its streams carry that usage on the last chunk (the one with
+ * `finish_reason`) without any `stream_options`, then `data: [DONE]`.
  */
 import {
   nowSeconds,
@@ -29,13 +31,19 @@ export function isMistralModel(model: string): boolean {
   return /^(open-)?(mistral|mixtral|codestral|ministral|pixtral|magistral|devstral|voxtral)/.test(model);
 }
 
-/** Mistral's `usage` object. */
+/**
+ * Mistral's `usage` object: `prompt_tokens` (cached ones included), `completion_tokens`,
+ * `total_tokens`, and `prompt_tokens_details.cached_tokens` when part of the prompt came from the
+ * prompt cache (Mistral bills those at 10% of the input price).
+ */
 export function mistralUsage(usage: Usage): Record<string, unknown> {
-  return {
+  const out: Record<string, unknown> = {
     prompt_tokens: usage.input,
     completion_tokens: usage.output,
     total_tokens: usage.input + usage.output,
   };
+  if (usage.cached_input > 0) out['prompt_tokens_details'] = { cached_tokens: usage.cached_input };
+  return out;
 }
 
 /** Serves one FIM completion, non-streaming or streaming. */

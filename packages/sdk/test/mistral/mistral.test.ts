@@ -82,6 +82,35 @@ describe('instrumentMistral: chat.complete', () => {
     await dollarsMatchLedger(f, 'mistral-small-latest');
   });
 
+  it('counts a cached prompt prefix as cache reads inside input and prices it at 10% of the input price', async () => {
+    f = await mistralFixture();
+    const playbook = Array.from(
+      { length: 300 },
+      (_, i) => `Rule ${i}: answer briefly and cite the section.`,
+    ).join(' ');
+    const ask = (q: string) =>
+      f?.client.chat.complete({
+        model: 'mistral-small-latest',
+        messages: [
+          { role: 'system', content: playbook },
+          { role: 'user', content: q },
+        ],
+      });
+    await ask('First question?');
+    const second = await ask('Second question?');
+    const cached =
+      (second?.usage['prompt_tokens_details'] as { cached_tokens?: number } | undefined)?.cached_tokens ?? 0;
+    expect(cached).toBeGreaterThanOrEqual(1024);
+    const ledger = f.sim.ledger().served.models['mistral-small-latest'];
+    if (!ledger) throw new Error('no ledger entry');
+    expect(await total(f.reader, METRIC.cacheReadTokens)).toBe(ledger.cached_input);
+    expect(ledger.cached_input).toBe(cached);
+    expect(await counters(f)).toEqual(served(f));
+    // Mistral bills cached prompt tokens at 10% of the input price ($0.10/M → $0.01/M).
+    const expected = ((ledger.input - cached) * 0.1 + cached * 0.01 + ledger.output * 0.3) / 1_000_000;
+    expect(Math.abs((await total(f.reader, COST_METRIC.cost)) - expected)).toBeLessThan(1e-9);
+  });
+
   it('returns exactly what the bare client returns', async () => {
     f = await mistralFixture();
     const wrapped = await f.client.chat.complete({ model: 'mistral-small-latest', messages });
