@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module';
+// A namespace import: a bundle's own `createRequire` banner (esbuild's recipe for ESM bundles) then
+// cannot clash with this module's binding.
+import * as nodeModule from 'node:module';
 
 /** The gpt-tokenizer encodings an estimate uses. */
 type EncodingName = 'o200k_base' | 'cl100k_base';
@@ -79,7 +81,7 @@ export class InputTokenCounter {
 /** Loads an encoding's CommonJS build synchronously (ESM's `import()` would make decisions async). */
 function loadEncoding(name: EncodingName): Encoding {
   // In the CommonJS build `require` exists; in ESM (the sources, the ESM build) it is made here.
-  const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+  const req = typeof require === 'function' ? require : nodeModule.createRequire(import.meta.url);
   return req(`gpt-tokenizer/cjs/encoding/${name}`) as Encoding;
 }
 
