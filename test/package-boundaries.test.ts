@@ -72,7 +72,7 @@ describe('package boundaries follow the data flow', () => {
 describe('the public API of @burnrate/cost-processor', () => {
   const index = readFileSync(new URL('cost-processor/src/index.ts', root), 'utf8');
 
-  it('lists what a user imports by name, at most 35 names and no export *', () => {
+  it('lists what a user imports by name, at most 40 names and no export *; compare has its own entry point', () => {
     expect(index).not.toMatch(/export \*/);
     const names = [...index.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
       (m[1] as string)
@@ -81,7 +81,9 @@ describe('the public API of @burnrate/cost-processor', () => {
         .filter(Boolean),
     );
     expect(new Set(names).size).toBe(names.length);
-    expect(names.length).toBeLessThanOrEqual(35);
+    // 40: issue 8 set 35; budgets that act added their error and report types. `burnrate compare`'s
+    // computation went to `@burnrate/cost-processor/compare` instead of growing this list.
+    expect(names.length).toBeLessThanOrEqual(40);
     for (const name of [
       'createCostProcessor',
       'loadPriceCard',

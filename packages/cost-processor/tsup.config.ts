@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// What publishConfig.exports points at: ESM (index.js + index.d.ts) and CommonJS (index.cjs +
-// index.d.cts). JSON imports (`with { type: 'json' }`) are inlined; dependencies stay external.
+// What publishConfig.exports points at, for `.` (index) and `./compare`: ESM (.js + .d.ts) and
+// CommonJS (.cjs + .d.cts). JSON imports (`with { type: 'json' }`) are inlined; dependencies stay external.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: { index: 'src/index.ts', compare: 'src/compare/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

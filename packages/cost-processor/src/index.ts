@@ -1,7 +1,8 @@
 /**
  * `@burnrate/cost-processor`: prices burnrate usage records from a price card and records the
  * dollar metrics; the report and capacity functions read what it accounted. Currency: USD only.
- * What is not exported here lives in `src/internal/` and is not public.
+ * What is not exported here lives in `src/internal/` and is not public; `burnrate compare`'s
+ * computation is the `@burnrate/cost-processor/compare` entry point.
  */
 
 export {
@@ -10,34 +11,10 @@ export {
 } from './budgets/budget-exceeded-error.js';
 export type { DeploymentCapacity } from './capacity/capacity-tracker.js';
 export { type CapacityInput, CapacityInputError, requiredInstances } from './capacity/required-instances.js';
-export {
-  apiCandidate,
-  CompareInputError,
-  type DeploymentRef,
-  deploymentCandidate,
-  findDeployment,
-  parseDeploymentRef,
-} from './compare/candidates.js';
-export {
-  type ApiCandidate,
-  type BeforeAfterRow,
-  type BreakEven,
-  breakEven,
-  type CandidateCost,
-  type CompareCandidate,
-  type CompareWorkload,
-  type Comparison,
-  compare,
-  costOf,
-  type DeploymentCandidate,
-  HOURS_PER_MONTH,
-} from './compare/compare.js';
-export { measuredAlternatives } from './compare/measured-alternatives.js';
 export type {
   BudgetAction,
   BudgetEnforcementStatus,
 } from './internal/budgets/budget-enforcer.js';
-export type { BudgetSpendReading } from './internal/budgets/fleet-spend.js';
 export {
   COST_COMPONENTS,
   type CostComponent,
@@ -51,31 +28,9 @@ export { catalogProviderOf, resolveCatalogProvider } from './internal/pricing/ge
 export type { PriceSource, TokenPriceResult, UnpricedReason } from './internal/pricing/types.js';
 export { resolveGpuKey } from './internal/pricing/unit-pricers.js';
 export { PriceCardError, type PriceCardIssue } from './price-card/errors.js';
-export type { SelectorMatcher } from './price-card/label-selector.js';
-export { DEFAULT_DEPLOYMENT_ALERTS, loadPriceCard, parsePriceCard } from './price-card/load-price-card.js';
+export { loadPriceCard, parsePriceCard } from './price-card/load-price-card.js';
 export type { PriceCardInput } from './price-card/schema.js';
-export type {
-  Budget,
-  BudgetEnforcement,
-  BudgetsSource,
-  Deployment,
-  DeploymentAlerts,
-  DeploymentGpu,
-  DeploymentServer,
-  PriceCard,
-  ServingEngine,
-} from './price-card/types.js';
-export {
-  type ContainerPrice,
-  type ImagePrice,
-  type ModelUnitPrice,
-  type ToolCallPrice,
-  UNIT_PRICE_SOURCES,
-  type UnitPriceFrom,
-  type UnitPriceTable,
-  unitPriceTable,
-} from './price-card/unit-prices.js';
-export type { UnitPricesInput } from './price-card/unit-prices-schema.js';
+export type { Budget, Deployment, PriceCard } from './price-card/types.js';
 export {
   type CostProcessor,
   type CostProcessorOptions,

@@ -8,9 +8,9 @@ import {
   type DeploymentCandidate,
   deploymentCandidate,
   HOURS_PER_MONTH,
-  loadPriceCard,
   parseDeploymentRef,
-} from '../src/index.js';
+} from '../src/compare/index.js';
+import { loadPriceCard } from '../src/index.js';
 
 // Known inputs: L4 at the default $0.80/h on demand and $0.38/h spot; an API model with explicit
 // prices of $0.15 / $0.60 per 1M input / output tokens; 4 queries/s of 800 input + 200 output tokens.

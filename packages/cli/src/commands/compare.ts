@@ -1,3 +1,4 @@
+import { type Deployment, formatUsd, loadPriceCard, type PriceCard } from '@burnrate/cost-processor';
 import {
   type ApiCandidate,
   apiCandidate,
@@ -7,15 +8,11 @@ import {
   type CompareWorkload,
   type Comparison,
   compare,
-  type Deployment,
   type DeploymentRef,
   deploymentCandidate,
   findDeployment,
-  formatUsd,
-  loadPriceCard,
-  type PriceCard,
   parseDeploymentRef,
-} from '@burnrate/cost-processor';
+} from '@burnrate/cost-processor/compare';
 import {
   ENGINE_METRICS,
   type EnginePhaseSeconds,

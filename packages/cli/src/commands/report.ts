@@ -1,10 +1,5 @@
-import {
-  buildReport,
-  type CostReport,
-  formatReport,
-  loadPriceCard,
-  measuredAlternatives,
-} from '@burnrate/cost-processor';
+import { buildReport, type CostReport, formatReport, loadPriceCard } from '@burnrate/cost-processor';
+import { measuredAlternatives } from '@burnrate/cost-processor/compare';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
