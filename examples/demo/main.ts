@@ -4,6 +4,8 @@
  * `./scripts/demo.sh --help` lists the options.
  */
 import { fileURLToPath } from 'node:url';
+import { createOpenAI } from '@ai-sdk/openai';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import {
   type CostProcessor,
   formatReport,
@@ -14,9 +16,10 @@ import {
 } from '@burnrate/cost-processor';
 import { type Simulator, startSimulator } from '@burnrate/llm-simulator';
 import { setupBurnrate } from '@burnrate/node';
-import { instrumentGoogleGenAI } from '@burnrate/sdk';
+import { burnrateMiddleware, instrumentBedrock, instrumentGoogleGenAI } from '@burnrate/sdk';
 import { COST_METRIC, METRIC, prometheusName } from '@burnrate/semconv';
 import { GoogleGenAI } from '@google/genai';
+import { wrapLanguageModel } from 'ai';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import OpenAI from 'openai';
 import { freePort } from '../../docker/test/harness/index.js';
@@ -211,7 +214,25 @@ async function main(): Promise<number> {
           },
         )
       : undefined;
-    const clients = { api: apiClient, selfHosted, gemini, recorder };
+    // An AI SDK model (its OpenAI provider, against the simulator) with burnrate's middleware.
+    const aiSdk = api
+      ? wrapLanguageModel({
+          model: createOpenAI({ baseURL: api.url, apiKey: 'sk-simulator' }).chat('gpt-4o-mini'),
+          middleware: burnrateMiddleware({ recorder }),
+        })
+      : undefined;
+    // Bedrock's runtime API, served by the same simulator at its root URL.
+    const bedrock = api
+      ? instrumentBedrock(
+          new BedrockRuntimeClient({
+            endpoint: api.anthropicUrl,
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' },
+          }),
+          { recorder },
+        )
+      : undefined;
+    const clients = { api: apiClient, selfHosted, gemini, aiSdk, bedrock, recorder };
     const startMs = Date.now();
     const stopProgress = showProgress(
       cost,

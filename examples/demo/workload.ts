@@ -1,6 +1,9 @@
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { UsageRecorder } from '@burnrate/sdk';
 import { withAttributes } from '@burnrate/sdk';
 import type { GoogleGenAI } from '@google/genai';
+import { generateText, type LanguageModel } from 'ai';
 import type OpenAI from 'openai';
 
 /**
@@ -20,6 +23,10 @@ export interface WorkloadClients {
   selfHosted: OpenAI;
   /** A Gemini client (the simulator speaks Gemini's REST API too); absent against the real OpenAI. */
   gemini?: GoogleGenAI | undefined;
+  /** An AI SDK model wrapped with burnrateMiddleware (the OpenAI provider against the simulator); absent against the real OpenAI. */
+  aiSdk?: LanguageModel | undefined;
+  /** A Bedrock runtime client (the simulator speaks Bedrock's runtime API too); absent against the real OpenAI. */
+  bedrock?: BedrockRuntimeClient | undefined;
   recorder: UsageRecorder;
 }
 
@@ -38,24 +45,51 @@ const QUESTIONS = [
   'How do I cancel my subscription?',
 ];
 
-type Kind = 'search' | 'stream' | 'gemini' | 'responses' | 'reasoning' | 'fine-tune' | 'self-hosted';
+type Kind =
+  | 'search'
+  | 'stream'
+  | 'gemini'
+  | 'ai-sdk'
+  | 'bedrock'
+  | 'responses'
+  | 'reasoning'
+  | 'fine-tune'
+  | 'self-hosted';
 
 /**
- * The request mix, cycled (22 requests): 9 search, 4 streaming support, 1 Gemini reply draft, 2
- * Responses API, 1 reasoning, 1 fine-tune, 3 self-hosted.
+ * The request mix, cycled (24 requests): 9 search, 4 streaming support, 1 Gemini reply draft, 1 AI
+ * SDK reply draft, 1 Bedrock (Claude) triage, 2 Responses API summaries, 2 reasoning escalations, 1
+ * fine-tune, 3 self-hosted. Summaries and escalations come early and twice, so even a 3-second run
+ * shows their budgets acting (the demo card blocks summaries and downgrades escalations).
  */
 const MIX: readonly Kind[] = [
   ...Array<Kind>(9).fill('search'),
   ...Array<Kind>(4).fill('stream'),
   'gemini',
   'responses',
+  'ai-sdk',
+  'reasoning',
   'self-hosted',
   'responses',
+  'bedrock',
   'reasoning',
   'self-hosted',
   'fine-tune',
   'self-hosted',
 ];
+
+/** The feature each kind of request belongs to (the budgets in the demo card are scoped by it). */
+const FEATURE: Readonly<Record<Kind, string>> = {
+  search: 'search',
+  stream: 'support',
+  gemini: 'support',
+  'ai-sdk': 'support',
+  bedrock: 'triage',
+  responses: 'summaries',
+  reasoning: 'escalation',
+  'fine-tune': 'support',
+  'self-hosted': 'support',
+};
 
 const TENANTS = ['acme', 'acme', 'acme', 'globex', 'globex', 'initech'] as const;
 
@@ -86,7 +120,7 @@ export async function oneRequest(
   const tenant = TENANTS[Math.floor(random() * TENANTS.length)] as string;
   const question = QUESTIONS[Math.floor(random() * QUESTIONS.length)] as string;
   const kind = MIX[i % MIX.length] as Kind;
-  const feature = kind === 'search' ? 'search' : 'support';
+  const feature = FEATURE[kind];
   await withAttributes({ feature, tenant }, async () => {
     try {
       if (kind === 'search') await search(c, tenant, question, stats, answerCache);
@@ -99,6 +133,23 @@ export async function oneRequest(
             contents: `Draft a reply to: ${question}`,
             config: { maxOutputTokens: 60 },
           });
+      } else if (kind === 'ai-sdk') {
+        // Through the AI SDK: burnrateMiddleware records the call, the provider's own fetch sends it.
+        if (c.aiSdk)
+          await generateText({
+            model: c.aiSdk,
+            prompt: `Suggest a reply to: ${question}`,
+            maxOutputTokens: 60,
+          });
+      } else if (kind === 'bedrock') {
+        if (c.bedrock)
+          await c.bedrock.send(
+            new ConverseCommand({
+              modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+              messages: [{ role: 'user', content: [{ text: `Triage this ticket: ${question}` }] }],
+              inferenceConfig: { maxTokens: 60 },
+            }),
+          );
       } else if (kind === 'responses')
         await c.api.responses.create({
           model: 'gpt-4.1',
@@ -126,7 +177,8 @@ export async function oneRequest(
       c.recorder.revenue.add(feature === 'search' ? 0.004 : 0.02);
     } catch {
       // A failed call after the client's own retries: the demo carries on; burnrate recorded it
-      // (error.type), and the report counts it among the failed calls, not the queries.
+      // (error.type), and the report counts it among the failed calls, not the queries. A call a
+      // budget blocked (BudgetExceededError) was never sent: the report counts it under its budget.
     }
   });
 }

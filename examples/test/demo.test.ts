@@ -17,6 +17,14 @@ interface DemoJson {
     savings: { byStrategy: Record<string, number> };
     roiPercent?: number;
     recommendations: Array<{ id: string }>;
+    budgets: Array<{
+      name: string;
+      enforcement?: {
+        action: string;
+        blocked: { calls: number; usd: number };
+        downgraded: { calls: number; usd: number };
+      };
+    }>;
   };
   capacity: Array<{ deployment: string; requiredInstances: number }>;
   metrics: { inputTokens: number; outputTokens: number; costUsd: number; apiAndGpuUsd: number };
@@ -55,6 +63,21 @@ describe('the demo', () => {
     );
     expect(r.models.some((m) => m.provider === 'self-hosted' && m.model === 'llama-3.1-8b')).toBe(true);
     expect(r.models.some((m) => m.provider === 'gcp.gemini' && m.model === 'gemini-2.5-flash')).toBe(true);
+    // The AI SDK call (its OpenAI provider names itself openai) and the Bedrock Converse call.
+    expect(r.models.some((m) => m.provider === 'openai' && m.model.startsWith('gpt-4o-mini'))).toBe(true);
+    expect(
+      r.models.some(
+        (m) => m.provider === 'aws.bedrock' && m.model === 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      ),
+    ).toBe(true);
+    // Budgets that act: the second summary no longer fits and is blocked before it is sent; the
+    // second escalation goes to gpt-4o-mini instead of o4-mini.
+    const enforcement = (name: string) => r.budgets.find((b) => b.name === name)?.enforcement;
+    expect(enforcement('summaries-daily')?.action).toBe('block');
+    expect(enforcement('summaries-daily')?.blocked.calls).toBeGreaterThanOrEqual(1);
+    expect(enforcement('summaries-daily')?.blocked.usd).toBeGreaterThan(0);
+    expect(enforcement('escalation-daily')?.action).toBe('downgrade');
+    expect(enforcement('escalation-daily')?.downgraded.calls).toBeGreaterThanOrEqual(1);
     expect(r.roiPercent).toBeDefined();
     expect(r.recommendations.length).toBeGreaterThan(0);
     expect(out.capacity.map((c) => c.deployment)).toEqual(['llama-on-l4']);
