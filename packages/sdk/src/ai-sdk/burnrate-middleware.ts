@@ -12,6 +12,7 @@ import {
   serviceTierOf,
 } from './model-call.js';
 import { normalizeAiSdkUsage } from './normalize-usage.js';
+import { type AiSdkPromptParamsLike, planModelCall } from './pre-call.js';
 
 /** Options of {@link burnrateMiddleware}. */
 export type BurnrateMiddlewareOptions = AiSdkMiddlewareOptions;
@@ -26,13 +27,13 @@ export interface BurnrateLanguageModelMiddleware {
   /** Records one call of `generateText` / `generateObject` (one model step). */
   wrapGenerate<R>(options: {
     doGenerate: () => PromiseLike<R>;
-    params: AiSdkCallParamsLike;
+    params: AiSdkCallParamsLike & AiSdkPromptParamsLike;
     model: AiSdkModelLike;
   }): Promise<R>;
   /** Records one streamed call from its `finish` part; every part reaches the caller untouched. */
   wrapStream<S extends { stream: ReadableStream<unknown> }>(options: {
     doStream: () => PromiseLike<S>;
-    params: AiSdkCallParamsLike;
+    params: AiSdkCallParamsLike & AiSdkPromptParamsLike;
     model: AiSdkModelLike;
   }): Promise<S>;
 }
@@ -55,9 +56,13 @@ export function burnrateMiddleware(options: BurnrateMiddlewareOptions): Burnrate
     async wrapGenerate({ doGenerate, params, model }) {
       const call = beginModelCall(options, model, params, 'chat', false);
       if (!call) return doGenerate();
+      const plan = planModelCall(options.recorder, call, params, false);
+      // A processor's deliberate rejection (a budget): doGenerate is never called, nothing is sent.
+      if (plan.kind === 'reject') throw plan.error;
+      const send = withParams(plan.params, model, 'doGenerate', doGenerate);
       let result: Awaited<ReturnType<typeof doGenerate>>;
       try {
-        result = await call.layer.run(doGenerate);
+        result = await call.layer.run(() => plan.run(send));
       } catch (err) {
         call.fail(err, false);
         throw err;
@@ -68,9 +73,13 @@ export function burnrateMiddleware(options: BurnrateMiddlewareOptions): Burnrate
     async wrapStream({ doStream, params, model }) {
       const call = beginModelCall(options, model, params, 'chat', true);
       if (!call) return doStream();
+      const plan = planModelCall(options.recorder, call, params, true);
+      // A processor's deliberate rejection (a budget): doStream is never called, nothing is sent.
+      if (plan.kind === 'reject') throw plan.error;
+      const send = withParams(plan.params, model, 'doStream', doStream);
       let result: Awaited<ReturnType<typeof doStream>>;
       try {
-        result = (await call.layer.run(doStream)) as typeof result;
+        result = (await call.layer.run(() => plan.run(send))) as typeof result;
       } catch (err) {
         call.fail(err, false);
         throw err;
@@ -85,6 +94,22 @@ export function burnrateMiddleware(options: BurnrateMiddlewareOptions): Burnrate
       }
     },
   };
+}
+
+/**
+ * The call to make: the SDK's own `doGenerate` / `doStream` (which send the params as they are), or,
+ * when a processor lowered the output cap, the wrapped model's method with the changed copy — what
+ * `doGenerate` does with the params it closed over. A model without the method sends them unchanged.
+ */
+function withParams<R>(
+  params: Record<string, unknown> | undefined,
+  model: AiSdkModelLike,
+  method: 'doGenerate' | 'doStream',
+  original: () => PromiseLike<R>,
+): () => PromiseLike<R> {
+  const m = model as unknown as Record<string, ((p: unknown) => PromiseLike<R>) | undefined>;
+  if (params === undefined || typeof m[method] !== 'function') return original;
+  return () => (m[method] as (p: unknown) => PromiseLike<R>).call(model, params);
 }
 
 function generateEnd(result: unknown): CallEnd {

@@ -12,6 +12,7 @@ import {
   normalizeInvokeBody,
   normalizeTokenCountHeaders,
 } from './normalize-usage.js';
+import { planBedrockCall } from './pre-call.js';
 
 /** `gen_ai.provider.name` of Bedrock calls (the OpenTelemetry GenAI name, mapped to the catalog's `aws`). */
 export const BEDROCK_PROVIDER = 'aws.bedrock';
@@ -124,17 +125,24 @@ function isInstrumented(stack: BedrockClientLike['middlewareStack']): boolean {
   }
 }
 
-/** The middleware: the call goes through untouched; what it used is recorded beside it. */
+/**
+ * The middleware: first the pre-call hook (a processor may reject the call — `client.send` rejects
+ * with its error before anything is serialized or sent — or send a copy of the input with another
+ * model or a lower output cap); then the call goes through, and what it used is recorded beside it.
+ */
 function meter(next: Handler, context: HandlerContext, ctx: WrapContext): Handler {
   return async (args) => {
     const operation = OPERATIONS[context?.commandName ?? ''];
-    const start = operation
+    const prepared = operation
       ? safely('preparing a call', () => prepare(args.input, operation, ctx))
       : undefined;
-    if (!operation || !start) return next(args);
+    if (!operation || !prepared) return next(args);
+    // A processor's deliberate rejection (a budget): nothing is sent.
+    if (prepared.rejected) throw prepared.rejected;
+    const start = prepared.start;
     let result: Awaited<ReturnType<Handler>>;
     try {
-      result = await next(args);
+      result = await next(prepared.input === args.input ? args : { ...args, input: prepared.input });
     } catch (err) {
       safely('recording a failed call', () => finishFailed(start, context, err, ctx));
       throw err;
@@ -144,22 +152,37 @@ function meter(next: Handler, context: HandlerContext, ctx: WrapContext): Handle
   };
 }
 
-function prepare(input: unknown, operation: Operation, ctx: WrapContext): CallStart {
+interface Prepared {
+  start: CallStart;
+  /** The input to send: the caller's own, or a copy with a processor's changes. */
+  input: unknown;
+  /** Set when a processor rejected the call before it was sent. */
+  rejected?: Error;
+}
+
+function prepare(input: unknown, operation: Operation, ctx: WrapContext): Prepared {
   const i = (input ?? {}) as { modelId?: unknown };
   const modelId = typeof i.modelId === 'string' && i.modelId !== '' ? i.modelId : 'unknown';
   const family = resolveBedrockModel(modelId).baseModel ?? '';
   // Prompt-in, text-out bodies (Llama, Titan) are completions; message bodies and Converse are chat.
-  const completion =
-    (operation === 'invoke' || operation === 'invoke-stream') &&
-    (family.startsWith('meta.') || family.startsWith('amazon.titan-text'));
-  return {
-    operation: completion ? 'text_completion' : 'chat',
-    requestModel: modelId,
-    streaming: operation === 'converse-stream' || operation === 'invoke-stream',
+  const invoke = operation === 'invoke' || operation === 'invoke-stream';
+  const completion = invoke && (family.startsWith('meta.') || family.startsWith('amazon.titan-text'));
+  const streaming = operation === 'converse-stream' || operation === 'invoke-stream';
+  const attributes = ctx.recorder.captureAttributes(ctx.attributes);
+  const opName = completion ? 'text_completion' : 'chat';
+  const plan = planBedrockCall(ctx.recorder, input, !invoke, opName, streaming, ctx.provider, attributes);
+  const start: CallStart = {
+    operation: opName,
+    requestModel: plan.modelId,
+    streaming,
     startMs: ctx.recorder.clock.now(),
-    attributes: ctx.recorder.captureAttributes(ctx.attributes),
+    attributes,
     server: { provider: ctx.provider },
   };
+  if (plan.rejected) return { start, input, rejected: plan.rejected };
+  if (plan.callId !== undefined) start.callId = plan.callId;
+  if (plan.decisionAttributes !== undefined) start.decisionAttributes = plan.decisionAttributes;
+  return { start, input: plan.input };
 }
 
 /** The server the call went to, once the client resolved its endpoint. */
