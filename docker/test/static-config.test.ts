@@ -189,7 +189,16 @@ describe('docker compose', () => {
     expect(read('docker/prometheus/rules/burnrate-deployment-llama-on-l4.rules.yml')).toContain(
       'vllm:prompt_tokens_total{job="vllm-llama"}',
     );
-    expect(read('docker/docker-compose.yml')).toContain('"--port", "8000", "--vllm-model", "llama-3.1-8b"');
+    const compose = parseYaml(read('docker/docker-compose.yml')) as {
+      services: Record<string, { command?: string[] }>;
+    };
+    const command = compose.services['vllm-llama']?.command ?? [];
+    expect(command.slice(command.indexOf('--port'))).toEqual([
+      '--port',
+      '8000',
+      '--vllm-model',
+      'llama-3.1-8b',
+    ]);
   });
 });
 
