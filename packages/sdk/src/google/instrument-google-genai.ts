@@ -3,7 +3,7 @@ import type { TokenUsage, UsageSource } from '../record/usage-record.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { type CallEnd, type CallStart, finishCall } from '../wrap/call-observer.js';
-import { errorTypeOf } from '../wrap/error-type.js';
+import { fetchErrorTypeOf } from '../wrap/error-type.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { observeIteratorInPlace, type StreamOutcome } from '../wrap/iterator-observer.js';
 import { outputCap, planCall } from '../wrap/pre-call.js';
@@ -133,7 +133,7 @@ function wrap(
       },
       (err: unknown) => {
         safely('recording a failed call', () =>
-          finishCall(ctx.recorder, start, { errorType: callErrorType(err), served: servedDespite(err) }),
+          finishCall(ctx.recorder, start, { errorType: fetchErrorTypeOf(err), served: servedDespite(err) }),
         );
         throw err;
       },
@@ -272,7 +272,7 @@ function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boo
       }
     },
     end(outcome: StreamOutcome) {
-      if (outcome.error !== undefined) end.errorType = callErrorType(outcome.error);
+      if (outcome.error !== undefined) end.errorType = fetchErrorTypeOf(outcome.error);
       const complete = final || (outcome.error === undefined && !outcome.stopped);
       // As for the other clients: only a caller's abort keeps a provisional count (the tokens were
       // billed); a cut-off or abandoned stream records no number that could pass for the bill.
@@ -288,17 +288,6 @@ function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boo
       finishCall(ctx.recorder, start, end);
     },
   });
-}
-
-/**
- * `error.type` of a failed call: the client's error class (`ApiError` for HTTP errors), or
- * `AbortError` for a call or stream aborted through `config.abortSignal` (fetch throws a
- * `DOMException` named so).
- */
-function callErrorType(err: unknown): string {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'AbortError') return 'AbortError';
-  return errorTypeOf(err);
 }
 
 /**

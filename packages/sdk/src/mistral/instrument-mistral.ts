@@ -2,7 +2,7 @@ import type { CallerAttributes } from '../attributes/attribute-context.js';
 import type { UsageRecorder } from '../recorder/usage-recorder.js';
 import { safely } from '../safe.js';
 import { type CallEnd, type CallStart, finishCall } from '../wrap/call-observer.js';
-import { errorTypeOf } from '../wrap/error-type.js';
+import { fetchErrorTypeOf } from '../wrap/error-type.js';
 import { WRAPPED } from '../wrap/instrumented-mark.js';
 import { observeReadableInPlace, type StreamOutcome } from '../wrap/iterator-observer.js';
 import { outputCap, planCall } from '../wrap/pre-call.js';
@@ -110,7 +110,7 @@ function wrap(resource: Record<string, unknown>, spec: MethodSpec, ctx: WrapCont
       },
       (err: unknown) => {
         safely('recording a failed call', () =>
-          finishCall(ctx.recorder, start, { errorType: callErrorType(err), served: servedDespite(err) }),
+          finishCall(ctx.recorder, start, { errorType: fetchErrorTypeOf(err), served: servedDespite(err) }),
         );
         throw err;
       },
@@ -220,21 +220,10 @@ function observeStream(stream: unknown, start: CallStart, ctx: WrapContext): boo
       if (usage) end.usage = usage;
     },
     end(outcome: StreamOutcome) {
-      if (outcome.error !== undefined) end.errorType = callErrorType(outcome.error);
+      if (outcome.error !== undefined) end.errorType = fetchErrorTypeOf(outcome.error);
       finishCall(ctx.recorder, start, end);
     },
   });
-}
-
-/**
- * `error.type` of a failed call: the client's error class (`SDKError` for HTTP errors,
- * `RequestAbortedError`, `RequestTimeoutError`, `ConnectionError`), or `AbortError` for a stream
- * aborted while it was read (the body's reader throws a `DOMException` named so).
- */
-function callErrorType(err: unknown): string {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'AbortError') return 'AbortError';
-  return errorTypeOf(err);
 }
 
 /**

@@ -6,3 +6,14 @@ export function errorTypeOf(err: unknown): string {
   }
   return '_OTHER';
 }
+
+/**
+ * `errorTypeOf` for fetch-based clients (@google/genai, Mistral): a call or stream aborted through
+ * an `AbortSignal` throws a `DOMException` named `AbortError`, recorded as `AbortError` rather than
+ * as `DOMException`; anything else is its class name.
+ */
+export function fetchErrorTypeOf(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === 'AbortError') return 'AbortError';
+  return errorTypeOf(err);
+}
