@@ -221,7 +221,9 @@ async function main(): Promise<number> {
           middleware: burnrateMiddleware({ recorder }),
         })
       : undefined;
-    // Bedrock's runtime API, served by the same simulator at its root URL.
+    // Bedrock's runtime API, served by the same simulator at its root URL. The AWS SDK's notice that
+    // its 2027 releases need Node 22 says nothing about this demo; it is turned off unless set.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     const bedrock = api
       ? instrumentBedrock(
           new BedrockRuntimeClient({
